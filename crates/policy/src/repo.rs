@@ -1,0 +1,43 @@
+//! What the rules need to know about a git repository, as a trait so the core stays pure.
+//!
+//! The git2-backed implementation lives in the `bpf-policy-repo` crate; tests use small fakes.
+
+/// A commit as the rules see it: its full id and its subject line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full hexadecimal object id (40 or 64 digits).
+    pub id: String,
+    /// First line of the commit message.
+    pub subject: String,
+}
+
+/// The outcome of resolving an abbreviated commit id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Exactly one commit has this prefix.
+    Commit(CommitInfo),
+    /// Several objects share the prefix; the commits among them are listed.
+    Ambiguous(Vec<CommitInfo>),
+    /// The id names an object that is not a commit (a blob, tree or tag of a non-commit).
+    NotACommit,
+    /// Nothing in the repository has this id; the string says why it may be so
+    /// (for example "the repository is a shallow clone").
+    Missing(String),
+    /// The repository could not answer; the string says why.
+    Unavailable(String),
+}
+
+/// Repository facts, answered by the caller. Every method must be cheap to call repeatedly
+/// or cache internally; rules call them once per `Fixes:` tag.
+pub trait RepoFacts {
+    /// Resolve a hexadecimal commit id prefix (at least 4 digits).
+    fn resolve(&self, id_prefix: &str) -> Resolved;
+
+    /// Whether `ancestor` is an ancestor of (or equal to) `descendant`; `None` as descendant
+    /// means HEAD. `None` as result means it could not be determined (unborn HEAD, error).
+    fn is_ancestor(&self, ancestor: &str, descendant: Option<&str>) -> Option<bool>;
+
+    /// Names of tags that look like mainline releases (`v6.12`, `v6.13-rc1`), without `refs/tags/`.
+    /// An empty list means the repository has none, and merge-window checks stay silent.
+    fn release_tags(&self) -> Vec<String>;
+}

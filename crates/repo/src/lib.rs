@@ -1,0 +1,1 @@
+//! git-backed repository facts for bpf-policy.
