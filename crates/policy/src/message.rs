@@ -124,16 +124,13 @@ impl Message {
 
     /// Parse a message from text.
     pub fn parse_str(text: &str, opts: &ParseOptions) -> Message {
-        let first = opts.first_line.max(1);
-        let raw: Vec<Line> = text
-            .split('\n')
-            .enumerate()
-            .map(|(i, l)| Line {
-                no: first + i,
-                text: l.strip_suffix('\r').unwrap_or(l).to_owned(),
-            })
-            .collect();
-        let comment = resolve_comment(&opts.comment, &raw);
+        Self::from_lines(split_lines(text, opts.first_line), &opts.comment)
+    }
+
+    /// Parse from lines that already carry their line numbers (an email's subject and body
+    /// come from different places in the file).
+    pub fn from_lines(raw: Vec<Line>, comment: &CommentChar) -> Message {
+        let comment = resolve_comment(comment, &raw);
         let mut lines: Vec<Line> = Vec::with_capacity(raw.len());
         for line in raw {
             if let Some(c) = comment.as_deref() {
@@ -251,6 +248,23 @@ impl Message {
                     .any(|t| !t.in_block && t.line == l.no)
         })
     }
+}
+
+/// Split text into numbered lines (`first` is the number of the first, 0 meaning 1), dropping
+/// a `\r` before each `\n`. A final newline does not make an extra empty line.
+pub fn split_lines(text: &str, first: usize) -> Vec<Line> {
+    let first = first.max(1);
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    if text.is_empty() {
+        return Vec::new();
+    }
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| Line {
+            no: first + i,
+            text: l.strip_suffix('\r').unwrap_or(l).to_owned(),
+        })
+        .collect()
 }
 
 /// A line holding only whitespace.
