@@ -131,7 +131,9 @@ pub struct Email {
 impl Email {
     /// The first header of this name.
     pub fn header(&self, name: &str) -> Option<&Header> {
-        self.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
     }
 
     /// Parse one email. `first_line` is the line number of its first line in the file
@@ -172,7 +174,10 @@ impl Email {
                 email.subject_line = line;
             } else if name.eq_ignore_ascii_case("from") && email.author.is_none() {
                 email.author = Some(Ident::parse(&value));
-            } else if ["to", "cc", "bcc"].iter().any(|n| name.eq_ignore_ascii_case(n)) {
+            } else if ["to", "cc", "bcc"]
+                .iter()
+                .any(|n| name.eq_ignore_ascii_case(n))
+            {
                 email.recipients.add(&name, &value, line);
             }
             email.headers.push(Header { name, value, line });
@@ -269,7 +274,10 @@ impl Email {
     }
 
     fn diff_header_line(&mut self, t: &str, pending: &mut Option<usize>) {
-        let set = |files: &mut Vec<FileChange>, pending: &mut Option<usize>, status, path: Option<String>| {
+        let set = |files: &mut Vec<FileChange>,
+                   pending: &mut Option<usize>,
+                   status,
+                   path: Option<String>| {
             match pending.and_then(|i| files.get_mut(i)) {
                 Some(f) => {
                     f.status = status;
@@ -288,10 +296,20 @@ impl Email {
         if t.starts_with("new file mode") {
             set(&mut self.files, pending, ChangeStatus::Added, None);
         } else if t.starts_with("deleted file mode") {
-            let path = pending.and_then(|i| self.files.get(i)).map(|f| f.path.clone());
+            let path = pending
+                .and_then(|i| self.files.get(i))
+                .map(|f| f.path.clone());
             set(&mut self.files, pending, ChangeStatus::Deleted, path);
-        } else if let Some(p) = t.strip_prefix("rename to ").or_else(|| t.strip_prefix("copy to ")) {
-            set(&mut self.files, pending, ChangeStatus::Renamed, Some(unquote(p)));
+        } else if let Some(p) = t
+            .strip_prefix("rename to ")
+            .or_else(|| t.strip_prefix("copy to "))
+        {
+            set(
+                &mut self.files,
+                pending,
+                ChangeStatus::Renamed,
+                Some(unquote(p)),
+            );
         } else if let Some(p) = t.strip_prefix("+++ ") {
             // Plain diffs (no `diff --git`): the new side names the file.
             if pending.is_none() {
@@ -427,7 +445,12 @@ pub fn is_mbox_separator(line: &[u8]) -> bool {
         return false;
     }
     let digit = |i: usize| line.get(i).is_some_and(u8::is_ascii_digit);
-    if !(digit(colon - 4) && digit(colon - 2) && digit(colon - 1) && digit(colon + 1) && digit(colon + 2)) {
+    if !(digit(colon - 4)
+        && digit(colon - 2)
+        && digit(colon - 1)
+        && digit(colon + 1)
+        && digit(colon + 2))
+    {
         return false;
     }
     let year: String = line[colon + 3..]
@@ -461,7 +484,11 @@ pub fn split_mbox(bytes: &[u8]) -> Vec<(usize, &[u8])> {
             start = pos;
             start_line = line;
         }
-        prev_blank = content.strip_suffix(b"\r").unwrap_or(content).iter().all(u8::is_ascii_whitespace);
+        prev_blank = content
+            .strip_suffix(b"\r")
+            .unwrap_or(content)
+            .iter()
+            .all(u8::is_ascii_whitespace);
         pos = end;
         line += 1;
     }
@@ -607,22 +634,40 @@ new file mode 100644
     #[test]
     fn format_patch_email() -> Result<(), EmailError> {
         let e = Email::parse(PATCH.as_bytes(), 1)?;
-        assert_eq!(e.commit_id.as_deref(), Some("0123456789abcdef0123456789abcdef01234567"));
-        assert_eq!(e.subject, "[PATCH bpf-next v2 1/2] libbpf: Add a folded subject");
+        assert_eq!(
+            e.commit_id.as_deref(),
+            Some("0123456789abcdef0123456789abcdef01234567")
+        );
+        assert_eq!(
+            e.subject,
+            "[PATCH bpf-next v2 1/2] libbpf: Add a folded subject"
+        );
         assert_eq!(e.subject_line, 4);
-        assert_eq!(e.author.as_ref().map(|a| a.name.as_str()), Some("Jörg Müller"));
+        assert_eq!(
+            e.author.as_ref().map(|a| a.name.as_str()),
+            Some("Jörg Müller")
+        );
         assert_eq!(e.recipients.to.len(), 1);
         assert_eq!(e.recipients.cc.len(), 2);
-        assert_eq!(e.recipients.cc[1].0, "\"Borkmann, Daniel\" <daniel@iogearbox.net>");
+        assert_eq!(
+            e.recipients.cc[1].0,
+            "\"Borkmann, Daniel\" <daniel@iogearbox.net>"
+        );
         assert_eq!(e.message.first().map(|l| l.no), Some(10));
-        assert_eq!(e.message.first().map(|l| l.text.as_str()), Some("The body explains why."));
+        assert_eq!(
+            e.message.first().map(|l| l.text.as_str()),
+            Some("The body explains why.")
+        );
         assert!(e.notes.iter().any(|l| l.text.starts_with("v1 -> v2")));
         assert!(e.has_diff);
         assert_eq!(
             e.files,
             vec![
                 FileChange::modified("tools/lib/bpf/libbpf.c"),
-                FileChange { path: "tools/sp ace".into(), status: ChangeStatus::Added }
+                FileChange {
+                    path: "tools/sp ace".into(),
+                    status: ChangeStatus::Added
+                }
             ]
         );
         Ok(())
@@ -631,7 +676,10 @@ new file mode 100644
     #[test]
     fn truncated_hunk_is_an_error() {
         let cut = &PATCH[..PATCH.find("+c").unwrap_or(0)];
-        assert!(matches!(Email::parse(cut.as_bytes(), 1), Err(EmailError::Truncated(_))));
+        assert!(matches!(
+            Email::parse(cut.as_bytes(), 1),
+            Err(EmailError::Truncated(_))
+        ));
     }
 
     #[test]
@@ -660,7 +708,10 @@ new file mode 100644
     fn bad_inputs() {
         assert_eq!(Email::parse(b"", 1), Err(EmailError::Empty));
         assert_eq!(Email::parse(b"\x00\x01junk", 1), Err(EmailError::Binary));
-        assert_eq!(Email::parse(b"From: a\nTo: b\n\nbody\n", 1), Err(EmailError::NoSubject));
+        assert_eq!(
+            Email::parse(b"From: a\nTo: b\n\nbody\n", 1),
+            Err(EmailError::NoSubject)
+        );
         assert_eq!(Email::parse(b"Subject: x", 1), Err(EmailError::NoHeaders));
     }
 
@@ -670,7 +721,9 @@ new file mode 100644
         let parts = split_mbox(mbox);
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[1].0, 8);
-        assert!(is_mbox_separator(b"From someone@example.org Tue Oct  1 10:00:00 2024"));
+        assert!(is_mbox_separator(
+            b"From someone@example.org Tue Oct  1 10:00:00 2024"
+        ));
         assert!(!is_mbox_separator(b"From the start, prose that is long."));
         assert!(looks_like_email(parts[1].1));
         assert!(!looks_like_email(b"bpf: subject\n\nbody\n"));
@@ -681,6 +734,9 @@ new file mode 100644
     fn unquote_c_style() {
         assert_eq!(unquote("\"a/f\\303\\266o\""), "a/föo");
         assert_eq!(unquote("plain"), "plain");
-        assert_eq!(split_addresses("a@b, \"X, Y\" <c@d>,"), vec!["a@b", "\"X, Y\" <c@d>"]);
+        assert_eq!(
+            split_addresses("a@b, \"X, Y\" <c@d>,"),
+            vec!["a@b", "\"X, Y\" <c@d>"]
+        );
     }
 }

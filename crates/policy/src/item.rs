@@ -1,8 +1,8 @@
 //! The unit the rules check: one commit message, patch email, cover letter or commit.
 
-use crate::email::Recipients;
-use crate::message::Message;
-use crate::prefix::SubjectPrefix;
+use crate::email::{Email, Recipients};
+use crate::message::{CommentChar, Line, Message, ParseOptions};
+use crate::prefix::{SubjectPrefix, parse_subject};
 
 /// How a file changed in a patch or commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,12 @@ impl Ident {
                 return true;
             }
         }
-        let norm = |n: &str| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let norm = |n: &str| {
+            n.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
         !self.name.trim().is_empty() && norm(&self.name) == norm(&other.name)
     }
 }
@@ -112,6 +117,8 @@ pub struct Item {
     pub message: Message,
     /// The subject prefix, for emails.
     pub prefix: Option<SubjectPrefix>,
+    /// The subject as written, prefix included (what a diagnostic on the subject shows).
+    pub full_subject: String,
     /// Text below the `---` line up to the diff (changelog, notes to maintainers), with the
     /// 1-based line number of each line in the source.
     pub notes: Vec<(usize, String)>,
@@ -129,4 +136,160 @@ pub struct Item {
     pub is_merge: bool,
     /// For commits: the full id, so ancestry checks of `Fixes:` can start from it.
     pub commit_id: Option<String>,
+}
+
+/// The line b4 puts between a cover letter and its tracking JSON in its cover commit.
+pub const B4_TRACKING_MARKER: &str = "--- b4-submit-tracking ---";
+
+impl Item {
+    /// A commit message on its own (commit-msg hook, `check --as message`).
+    pub fn from_message(origin: impl Into<String>, bytes: &[u8], opts: &ParseOptions) -> Item {
+        let message = Message::parse(bytes, opts);
+        let is_cover = is_b4_cover(&message);
+        Item {
+            origin: origin.into(),
+            kind: ItemKind::Message,
+            full_subject: message.subject.clone(),
+            notes: message
+                .notes
+                .iter()
+                .map(|l| (l.no, l.text.clone()))
+                .collect(),
+            message,
+            prefix: None,
+            files: None,
+            has_diff: false,
+            author: None,
+            recipients: None,
+            is_cover,
+            is_merge: false,
+            commit_id: None,
+        }
+    }
+
+    /// A commit read from the repository.
+    pub fn from_commit(
+        id: &str,
+        bytes: &[u8],
+        author: Ident,
+        files: Vec<FileChange>,
+        parent_count: usize,
+    ) -> Item {
+        let mut item = Item::from_message(
+            short_id(id),
+            bytes,
+            &ParseOptions {
+                comment: CommentChar::None,
+                first_line: 1,
+            },
+        );
+        item.kind = ItemKind::Commit;
+        item.author = Some(author);
+        item.files = Some(files);
+        item.is_merge = parent_count > 1;
+        item.commit_id = Some(id.to_owned());
+        item
+    }
+
+    /// A patch email (or cover letter).
+    pub fn from_email(origin: impl Into<String>, email: Email) -> Item {
+        let (prefix, summary) = parse_subject(&email.subject);
+        let mut lines = Vec::with_capacity(email.message.len() + 2);
+        lines.push(Line {
+            no: email.subject_line,
+            text: summary.to_owned(),
+        });
+        lines.push(Line {
+            no: email.subject_line,
+            text: String::new(),
+        });
+        lines.extend(email.message);
+        let mut message = Message::from_lines(lines, &CommentChar::None);
+        message.lossy = email.lossy;
+        let notes = message
+            .notes
+            .drain(..)
+            .chain(email.notes)
+            .map(|l| (l.no, l.text))
+            .collect();
+        let is_cover =
+            prefix.as_ref().is_some_and(|p| p.number() == Some(0)) || is_b4_cover(&message);
+        let recipients = (!email.headers.iter().all(|h| {
+            !["to", "cc", "bcc"]
+                .iter()
+                .any(|n| h.name.eq_ignore_ascii_case(n))
+        }))
+        .then_some(email.recipients);
+        Item {
+            origin: origin.into(),
+            kind: ItemKind::Email,
+            full_subject: email.subject,
+            message,
+            prefix,
+            notes,
+            files: Some(email.files),
+            has_diff: email.has_diff,
+            author: email.author,
+            recipients,
+            is_cover,
+            is_merge: false,
+            commit_id: email.commit_id,
+        }
+    }
+
+    /// The subject as a line, for diagnostics that point at it.
+    pub fn subject_line(&self) -> Line {
+        Line {
+            no: self.message.subject_line,
+            text: if self.kind == ItemKind::Email {
+                format!("Subject: {}", self.full_subject)
+            } else {
+                self.full_subject.clone()
+            },
+        }
+    }
+
+    /// `fixup!`, `squash!` or `amend!` commits, made to be folded away by `rebase --autosquash`.
+    pub fn is_fixup(&self) -> bool {
+        let s = self.message.subject.trim_start();
+        ["fixup!", "squash!", "amend!"]
+            .iter()
+            .any(|p| s.starts_with(p))
+    }
+
+    /// A revert (git's own `Revert "..."` or a hand-written `Revert ...`).
+    pub fn is_revert(&self) -> bool {
+        self.message.subject.starts_with("Revert ") || self.message.subject.starts_with("Reapply ")
+    }
+
+    /// Whether every touched file is a test, documentation or MAINTAINERS (fixes-required
+    /// exempts such patches: they accompany a fix). Unknown files: false.
+    pub fn only_tests_or_docs(&self) -> bool {
+        self.files.as_ref().is_some_and(|f| {
+            !f.is_empty()
+                && f.iter().all(|c| {
+                    c.path.starts_with("tools/testing/selftests/")
+                        || c.path.starts_with("Documentation/")
+                        || c.path == "MAINTAINERS"
+                })
+        })
+    }
+
+    /// Whether the change touches a path matching `pred`.
+    pub fn touches(&self, pred: impl Fn(&str) -> bool) -> bool {
+        self.files
+            .as_ref()
+            .is_some_and(|f| f.iter().any(|c| pred(&c.path)))
+    }
+}
+
+fn is_b4_cover(m: &Message) -> bool {
+    m.lines
+        .iter()
+        .chain(m.notes.iter())
+        .any(|l| l.text.trim() == B4_TRACKING_MARKER)
+}
+
+fn short_id(id: &str) -> String {
+    id.chars().take(12).collect()
 }

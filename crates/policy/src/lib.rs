@@ -4,9 +4,17 @@
 //! diagnostics and their rendering. Pure: no processes, no git. Repository facts come in
 //! through [`repo::RepoFacts`].
 
+pub mod config;
+pub mod diag;
 pub mod email;
 pub mod item;
 pub mod message;
 pub mod prefix;
 pub mod repo;
+pub mod rules;
 pub mod tree;
+
+pub use config::Config;
+pub use diag::{Diagnostic, Severity};
+pub use item::Item;
+pub use rules::{Context, RULES, check};

@@ -80,7 +80,8 @@ pub struct Message {
     pub trailers: Vec<Trailer>,
     /// Lines of the trailer block that are not trailers (maintainer notes like `[ast: ...]`).
     pub block_other: Vec<Line>,
-    /// Lines after a `---` divider, when the message carries notes for format-patch.
+    /// The `---` divider and the lines after it, when the message carries notes for
+    /// format-patch (or is b4's cover commit, whose tracking data follows such a line).
     pub notes: Vec<Line>,
     /// All lines after cleanup and before the divider, for whole-message scans.
     pub lines: Vec<Line>,
@@ -146,7 +147,7 @@ impl Message {
         // A split at the first patch divider: what follows is for reviewers, not the log.
         let divider = lines.iter().position(|l| is_divider(&l.text));
         let mut notes: Vec<Line> = match divider {
-            Some(d) => lines.split_off(d).into_iter().skip(1).collect(),
+            Some(d) => lines.split_off(d),
             None => Vec::new(),
         };
         while notes.last().is_some_and(|l| is_blank(&l.text)) {
@@ -183,13 +184,12 @@ impl Message {
             .iter()
             .rposition(|l| is_blank(&l.text))
             .map_or(rest.len(), |p| p + 1);
-        let (body_part, block) = if last_para_start < rest.len()
-            && is_trailer_block(&rest[last_para_start..])
-        {
-            (&rest[..last_para_start], &rest[last_para_start..])
-        } else {
-            (rest, &rest[rest.len()..])
-        };
+        let (body_part, block) =
+            if last_para_start < rest.len() && is_trailer_block(&rest[last_para_start..]) {
+                (&rest[..last_para_start], &rest[last_para_start..])
+            } else {
+                (rest, &rest[rest.len()..])
+            };
 
         let body_start = body_part
             .iter()
@@ -215,7 +215,10 @@ impl Message {
         let mut last_in_block: Option<usize> = None;
         for line in block {
             if let Some(t) = parse_trailer_line(&line.text, line.no) {
-                msg.trailers.push(Trailer { in_block: true, ..t });
+                msg.trailers.push(Trailer {
+                    in_block: true,
+                    ..t
+                });
                 last_in_block = Some(msg.trailers.len() - 1);
             } else if line.text.starts_with([' ', '\t']) && last_in_block.is_some() {
                 if let Some(t) = last_in_block.and_then(|i| msg.trailers.get_mut(i)) {
@@ -241,11 +244,7 @@ impl Message {
     /// Body lines that say something: not blank and not a tag line.
     pub fn prose_lines(&self) -> impl Iterator<Item = &Line> {
         self.body.iter().filter(|l| {
-            !is_blank(&l.text)
-                && !self
-                    .trailers
-                    .iter()
-                    .any(|t| !t.in_block && t.line == l.no)
+            !is_blank(&l.text) && !self.trailers.iter().any(|t| !t.in_block && t.line == l.no)
         })
     }
 }
@@ -405,7 +404,9 @@ mod tests {
 
     #[test]
     fn continuation_lines_join() {
-        let m = parse("s: x\n\nbody\n\nLink: https://example.org/\n a-long-tail\nSigned-off-by: X <x@y>\n");
+        let m = parse(
+            "s: x\n\nbody\n\nLink: https://example.org/\n a-long-tail\nSigned-off-by: X <x@y>\n",
+        );
         assert_eq!(m.trailers[0].value, "https://example.org/ a-long-tail");
         assert_eq!(m.trailers.len(), 2);
     }
@@ -419,7 +420,9 @@ mod tests {
 
     #[test]
     fn quarter_rule_with_signoff() {
-        let m = parse("s: x\n\nbody\n\nSigned-off-by: A <a@b>\n[ast: reworded the message]\nSigned-off-by: B <b@c>\n");
+        let m = parse(
+            "s: x\n\nbody\n\nSigned-off-by: A <a@b>\n[ast: reworded the message]\nSigned-off-by: B <b@c>\n",
+        );
         assert_eq!(m.trailers.len(), 2);
         assert_eq!(m.block_other.len(), 1);
         assert_eq!(m.body.len(), 1);
@@ -485,9 +488,11 @@ mod tests {
 
     #[test]
     fn divider_splits_notes() {
-        let m = parse("bpf: x\n\nbody\n\nSigned-off-by: A <a@b>\n---\nv2: changed\nCc: stable@vger.kernel.org\n");
+        let m = parse(
+            "bpf: x\n\nbody\n\nSigned-off-by: A <a@b>\n---\nv2: changed\nCc: stable@vger.kernel.org\n",
+        );
         assert_eq!(m.trailers.len(), 1);
-        assert_eq!(m.notes.len(), 2);
+        assert_eq!(m.notes.len(), 3);
         assert!(!is_divider("----"));
         assert!(is_divider("--- "));
         assert!(is_divider("--- a/kernel/bpf/verifier.c"));

@@ -156,15 +156,19 @@ fn parse_groups(groups: &[String]) -> SubjectPrefix {
             if let Some(v) = version_token(tok) {
                 match v {
                     Ok(n) if patch_group.is_none_or(|pg| pg == gi) => p.version = Some(n),
-                    Ok(_) => p.problems.push(PrefixProblem::VersionOutside(tok.to_owned())),
+                    Ok(_) => p
+                        .problems
+                        .push(PrefixProblem::VersionOutside(tok.to_owned())),
                     Err(()) => p.problems.push(PrefixProblem::BadVersion(tok.to_owned())),
                 }
                 continue;
             }
             // "v 2": a lone v followed by a number.
             if tok.eq_ignore_ascii_case("v") && next.is_some_and(|n| n.parse::<u32>().is_ok()) {
-                p.problems
-                    .push(PrefixProblem::BadVersion(format!("{tok} {}", next.unwrap_or(""))));
+                p.problems.push(PrefixProblem::BadVersion(format!(
+                    "{tok} {}",
+                    next.unwrap_or("")
+                )));
                 i += 1;
                 continue;
             }
@@ -181,7 +185,8 @@ fn parse_groups(groups: &[String]) -> SubjectPrefix {
             if tok.contains('/') {
                 let parts: Vec<_> = tok.split('/').collect();
                 if parts.len() == 2 && parts.iter().all(|t| t.parse::<Tree>().is_ok()) {
-                    p.problems.push(PrefixProblem::TreeAmbiguous(tok.to_owned()));
+                    p.problems
+                        .push(PrefixProblem::TreeAmbiguous(tok.to_owned()));
                     continue;
                 }
             }
@@ -221,7 +226,9 @@ fn version_token(tok: &str) -> Option<Result<u32, ()>> {
     for head in ["version", "ver", "rev", "v"] {
         if let Some(d) = stripped.strip_prefix(head)
             && !d.is_empty()
-            && d.trim_start_matches(['.', '-']).bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && d.trim_start_matches(['.', '-'])
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.')
             && d.bytes().any(|b| b.is_ascii_digit())
         {
             return Some(Err(()));
@@ -236,13 +243,20 @@ fn tree_typo(tok: &str) -> Option<Tree> {
     if let Ok(t) = lower.parse::<Tree>() {
         return Some(t);
     }
-    let squashed: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let squashed: String = lower
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     if squashed == "next" || squashed == "bpfnet" {
         return Some(Tree::BpfNext);
     }
     let mut best: Option<(usize, Tree)> = None;
     for t in Tree::ALL {
-        let name: String = t.name().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = t
+            .name()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
         let d = edit_distance(&squashed, &name);
         let limit = if name.len() >= 6 { 2 } else { 1 };
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
@@ -286,18 +300,30 @@ mod tests {
     #[test]
     fn policy_examples_parse() {
         let x = p("[PATCH bpf] bpf: x");
-        assert_eq!((x.patch, x.tree, x.version, x.counter), (true, Some(Tree::Bpf), None, None));
+        assert_eq!(
+            (x.patch, x.tree, x.version, x.counter),
+            (true, Some(Tree::Bpf), None, None)
+        );
         let x = p("[PATCH bpf-next v2 03/12] x: y");
-        assert_eq!((x.tree, x.version, x.counter), (Some(Tree::BpfNext), Some(2), Some((3, 12))));
+        assert_eq!(
+            (x.tree, x.version, x.counter),
+            (Some(Tree::BpfNext), Some(2), Some((3, 12)))
+        );
         let x = p("[PATCH v3 bpf-next 1/3] x: y");
-        assert_eq!((x.tree, x.version, x.counter), (Some(Tree::BpfNext), Some(3), Some((1, 3))));
+        assert_eq!(
+            (x.tree, x.version, x.counter),
+            (Some(Tree::BpfNext), Some(3), Some((1, 3)))
+        );
         let x = p("[RFC PATCH bpf-next] x: y");
         assert!(x.rfc && x.patch && x.tree == Some(Tree::BpfNext));
         let x = p("[PATCH RESEND net] x: y");
         assert!(x.resend && x.tree == Some(Tree::Net));
         let x = p("[PATCH bpf-next,v2] x: y");
         assert_eq!((x.tree, x.version), (Some(Tree::BpfNext), Some(2)));
-        assert_eq!(p("[PATCH iproute2 net-next] x").tree, Some(Tree::Iproute2Next));
+        assert_eq!(
+            p("[PATCH iproute2 net-next] x").tree,
+            Some(Tree::Iproute2Next)
+        );
         assert_eq!(p("[PATCH iproute2 master] x").tree, Some(Tree::Iproute2));
         let x = p("[PATCH iproute2-next v2] x");
         assert_eq!((x.tree, x.version), (Some(Tree::Iproute2Next), Some(2)));
@@ -342,18 +368,30 @@ mod tests {
             let x = p(&format!("[PATCH {tok}] x: y"));
             assert_eq!(
                 x.problems,
-                vec![PrefixProblem::TreeTypo { token: tok.into(), suggestion: want }],
+                vec![PrefixProblem::TreeTypo {
+                    token: tok.into(),
+                    suggestion: want
+                }],
                 "{tok}"
             );
             assert_eq!(x.tree, None);
         }
         let x = p("[PATCH bpf-next/net] x: y");
-        assert_eq!(x.problems, vec![PrefixProblem::TreeAmbiguous("bpf-next/net".into())]);
+        assert_eq!(
+            x.problems,
+            vec![PrefixProblem::TreeAmbiguous("bpf-next/net".into())]
+        );
     }
 
     #[test]
     fn bad_versions() {
-        for s in ["[PATCH bpf V2] x", "[PATCH bpf v 2] x", "[PATCH bpf ver2] x", "[PATCH bpf v0] x", "[PATCH bpf -v2] x"] {
+        for s in [
+            "[PATCH bpf V2] x",
+            "[PATCH bpf v 2] x",
+            "[PATCH bpf ver2] x",
+            "[PATCH bpf v0] x",
+            "[PATCH bpf -v2] x",
+        ] {
             let x = p(s);
             assert!(
                 matches!(x.problems.as_slice(), [PrefixProblem::BadVersion(_)]),
@@ -362,19 +400,34 @@ mod tests {
             );
         }
         let x = p("[PATCH bpf-next] [v2] x: y");
-        assert!(matches!(x.problems.as_slice(), [PrefixProblem::VersionOutside(_)]));
+        assert!(matches!(
+            x.problems.as_slice(),
+            [PrefixProblem::VersionOutside(_)]
+        ));
         let x = p("[PATCH bpf-next] v2: x: y");
-        assert!(matches!(x.problems.as_slice(), [PrefixProblem::VersionOutside(_)]));
+        assert!(matches!(
+            x.problems.as_slice(),
+            [PrefixProblem::VersionOutside(_)]
+        ));
         let x = p("[PATCH bpf-next 4/3] x: y");
-        assert!(matches!(x.problems.as_slice(), [PrefixProblem::BadCounter(_)]));
+        assert!(matches!(
+            x.problems.as_slice(),
+            [PrefixProblem::BadCounter(_)]
+        ));
     }
 
     #[test]
     fn several_trees_and_prefix_text() {
         let x = p("[PATCH bpf bpf-next] x");
-        assert!(matches!(x.problems.as_slice(), [PrefixProblem::SeveralTrees(_)]));
+        assert!(matches!(
+            x.problems.as_slice(),
+            [PrefixProblem::SeveralTrees(_)]
+        ));
         assert_eq!(tree_from_prefix_text("PATCH bpf-next"), Some(Tree::BpfNext));
-        assert_eq!(tree_from_prefix_text("PATCH iproute2 net-next"), Some(Tree::Iproute2Next));
+        assert_eq!(
+            tree_from_prefix_text("PATCH iproute2 net-next"),
+            Some(Tree::Iproute2Next)
+        );
         assert_eq!(tree_from_prefix_text("PATCH"), None);
     }
 

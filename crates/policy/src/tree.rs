@@ -31,7 +31,9 @@ pub enum TreeKind {
 
 /// A valid tree name was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown tree '{0}': expected one of bpf, bpf-next, net, net-next, iproute2, iproute2-next")]
+#[error(
+    "unknown tree '{0}': expected one of bpf, bpf-next, net, net-next, iproute2, iproute2-next"
+)]
 pub struct UnknownTree(pub String);
 
 impl Tree {

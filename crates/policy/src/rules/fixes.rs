@@ -1,0 +1,369 @@
+//! Fixes: tag rules.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::subject::tree_said;
+use super::{Context, Out};
+use crate::item::Item;
+use crate::message::{Line, Trailer};
+use crate::repo::Resolved;
+use crate::tree::TreeKind;
+
+const HOW: &str = "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 <commit>";
+
+fn fixes_tags(item: &Item) -> impl Iterator<Item = &Trailer> {
+    item.message.trailers_named("Fixes")
+}
+
+fn has_fixes(item: &Item) -> bool {
+    fixes_tags(item).next().is_some()
+}
+
+static SAYS_FIX: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(r"(?i)^(?:[^:]*:\s*)*(?:fix|fixes|fixed|fixing|fixup)\b").unwrap()
+});
+
+/// fixes-required
+pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+    if item.is_cover || has_fixes(item) || item.only_tests_or_docs() {
+        return;
+    }
+    let Some((tree, from)) = cx.tree_for(item) else {
+        return;
+    };
+    if tree.kind() != TreeKind::Fixes {
+        return;
+    }
+    out.fail(
+        item,
+        Some(&item.subject_line()),
+        format!("no Fixes: tag, and the target is {}", tree_said(tree, &from)),
+        Some(format!(
+            "name the commit that introduced the bug above the Signed-off-by: lines, as `{HOW}` prints it; \
+             if this is not a fix, it goes to {} instead",
+            tree.counterpart()
+        )),
+    );
+}
+
+/// fixes-advised
+pub(super) fn advised(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+    if item.is_cover || has_fixes(item) || !SAYS_FIX.is_match(&item.message.subject) {
+        return;
+    }
+    let tree = cx.tree_for(item);
+    if tree.is_some_and(|(t, _)| t.kind() == TreeKind::Fixes) {
+        return; // fixes-required speaks
+    }
+    let msg = match tree {
+        Some((t, from)) => format!(
+            "the summary says it fixes something but there is no Fixes: tag (target: {})",
+            tree_said(t, &from)
+        ),
+        None => "the summary says it fixes something but there is no Fixes: tag".to_owned(),
+    };
+    out.fail(
+        item,
+        Some(&item.subject_line()),
+        msg,
+        Some(format!(
+            "if a commit introduced the bug (in bpf, bpf-next, net or net-next), add `Fixes: <id> (\"<subject>\")` \
+             as `{HOW}` prints it; fixes of no particular commit (typos, warnings) need none"
+        )),
+    );
+}
+
+/// A parsed Fixes: value.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct FixesValue<'a> {
+    pub id: &'a str,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Error(String),
+    Warning(String),
+}
+
+/// Judge one Fixes: value. Returns the id and title where it could find them, and what is wrong.
+fn judge(value: &str) -> (Option<FixesValue<'_>>, Vec<Verdict>) {
+    let mut v = Vec::new();
+    let mut rest = value.trim();
+    if let Some(r) = rest
+        .strip_prefix("commit ")
+        .or_else(|| rest.strip_prefix("Commit "))
+    {
+        v.push(Verdict::Error(
+            "the word 'commit' stands before the id".into(),
+        ));
+        rest = r.trim_start();
+    }
+    let hex_len = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
+    if hex_len == 0 {
+        v.push(Verdict::Error("no commit id".into()));
+        return (None, v);
+    }
+    let (id, after) = rest.split_at(hex_len);
+    if hex_len < 12 {
+        v.push(Verdict::Error(format!(
+            "the id '{id}' has {hex_len} hex digits; use at least 12"
+        )));
+    }
+    if id.bytes().any(|b| b.is_ascii_uppercase()) {
+        v.push(Verdict::Warning(format!(
+            "the id '{id}' has upper-case hex digits"
+        )));
+    }
+    if !after.is_empty() && !after.starts_with(char::is_whitespace) {
+        v.push(Verdict::Error(
+            "the id and the title run together; put a space between them".into(),
+        ));
+    }
+    let t = after.trim();
+    if t.is_empty() {
+        v.push(Verdict::Error(
+            "no title: the commit's subject must follow the id".into(),
+        ));
+        return (Some(FixesValue { id, title: None }), v);
+    }
+    let title = if let Some(inner) = t.strip_prefix("(\"").or_else(|| t.strip_prefix("(“")) {
+        match inner.rfind("\")").or_else(|| inner.rfind("”)")) {
+            Some(end) => {
+                let close_len = if inner[end..].starts_with('"') {
+                    2
+                } else {
+                    "”)".len()
+                };
+                let trailing = inner[end + close_len..].trim();
+                if !trailing.is_empty() {
+                    v.push(Verdict::Warning(format!(
+                        "text after the closing '\")': '{trailing}'"
+                    )));
+                }
+                inner[..end].to_owned()
+            }
+            None => {
+                v.push(Verdict::Warning(
+                    "the title is not closed with '\")'".into(),
+                ));
+                inner.trim_end_matches(')').to_owned()
+            }
+        }
+    } else if let Some(inner) = t.strip_prefix('(') {
+        v.push(Verdict::Warning(
+            "the title is not in double quotes: write (\"...\")".into(),
+        ));
+        let end = inner.rfind(')').unwrap_or(inner.len());
+        if !inner[(end + 1).min(inner.len())..].trim().is_empty() {
+            v.push(Verdict::Warning("text after the closing ')'".into()));
+        }
+        inner[..end].to_owned()
+    } else {
+        v.push(Verdict::Warning(
+            "the title is not in (\"...\"): write Fixes: <id> (\"<subject>\")".into(),
+        ));
+        t.trim_matches('"').to_owned()
+    };
+    (
+        Some(FixesValue {
+            id,
+            title: Some(title),
+        }),
+        v,
+    )
+}
+
+/// fixes-format
+pub(super) fn format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    for tag in fixes_tags(item) {
+        let line = Line {
+            no: tag.line,
+            text: tag.raw.clone(),
+        };
+        let (parsed, verdicts) = judge(&tag.value);
+        let help = Some(match parsed.as_ref().and_then(|p| p.title.as_deref()) {
+            Some(title) if parsed.as_ref().is_some_and(|p| p.id.len() >= 12) => format!(
+                "Fixes: {} (\"{}\")",
+                parsed.as_ref().map_or("", |p| p.id).to_ascii_lowercase(),
+                title
+            ),
+            _ => format!(
+                "write it as `{HOW}` prints it: Fixes: 0123456789ab (\"subsys: Subject of the commit\")"
+            ),
+        });
+        for verdict in verdicts {
+            match verdict {
+                Verdict::Error(m) => out.fail(
+                    item,
+                    Some(&line),
+                    format!("malformed Fixes: tag: {m}"),
+                    help.clone(),
+                ),
+                Verdict::Warning(m) => {
+                    out.soft(item, Some(&line), format!("Fixes: tag: {m}"), help.clone())
+                }
+            }
+        }
+    }
+}
+
+/// Compare a quoted title with the real subject: a prefix is fine, `...`/`…` mark a cut,
+/// typographic quotes count as plain ones, and white space is folded.
+pub(crate) fn title_matches(title: &str, subject: &str) -> bool {
+    let norm = |s: &str| {
+        s.replace(['“', '”', '„'], "\"")
+            .replace(['‘', '’'], "'")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let t = norm(title);
+    let s = norm(subject);
+    let t = t.trim_end_matches("...").trim_end_matches('…').trim_end();
+    !t.is_empty() && (s == t || s.starts_with(t))
+}
+
+/// fixes-commit
+pub(super) fn commit(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(repo) = cx.repo else { return };
+    for tag in fixes_tags(item) {
+        let line = Line {
+            no: tag.line,
+            text: tag.raw.clone(),
+        };
+        let (Some(parsed), _) = judge(&tag.value) else {
+            continue;
+        };
+        if parsed.id.len() < 4 {
+            continue;
+        }
+        let id = parsed.id.to_ascii_lowercase();
+        match repo.resolve(&id) {
+            Resolved::Commit(c) => {
+                let good = format!("Fixes: {} (\"{}\")", &c.id[..12.min(c.id.len())], c.subject);
+                if let Some(title) = &parsed.title
+                    && !title_matches(title, &c.subject)
+                {
+                    out.fail(
+                        item,
+                        Some(&line),
+                        format!("the Fixes: title does not match commit {}: its subject is \"{}\"", &c.id[..12.min(c.id.len())], c.subject),
+                        Some(good.clone()),
+                    );
+                }
+                let descendant = item.commit_id.as_deref();
+                if repo.is_ancestor(&c.id, descendant) == Some(false) {
+                    out.fail(
+                        item,
+                        Some(&line),
+                        format!(
+                            "commit {} is not an ancestor of {}: the fix would not apply on top of it",
+                            &c.id[..12.min(c.id.len())],
+                            descendant.map_or("HEAD".to_owned(), |d| d[..12.min(d.len())].to_owned())
+                        ),
+                        Some("name the commit that introduced the bug in the history this patch is based on".into()),
+                    );
+                }
+            }
+            Resolved::Ambiguous(cands) => out.fail(
+                item,
+                Some(&line),
+                format!("the id '{id}' is ambiguous: {} objects start with it", cands.len().max(2)),
+                Some(
+                    std::iter::once("use 12 or more hex digits; candidates:".to_owned())
+                        .chain(cands.iter().map(|c| format!("  Fixes: {} (\"{}\")", &c.id[..12.min(c.id.len())], c.subject)))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+            ),
+            Resolved::NotACommit => out.fail(
+                item,
+                Some(&line),
+                format!("'{id}' names an object that is not a commit"),
+                Some(format!("use the id of the commit that introduced the bug: `{HOW}`")),
+            ),
+            Resolved::Missing(why) => out.soft(
+                item,
+                Some(&line),
+                format!("could not verify the Fixes: tag: {id} is {why}"),
+                Some("fetch the tree that has the commit (bpf, bpf-next, net, net-next or mainline) to have it checked".into()),
+            ),
+            Resolved::Unavailable(why) => out.soft(
+                item,
+                Some(&line),
+                format!("could not verify the Fixes: tag: {why}"),
+                None,
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(v: &str) -> usize {
+        judge(v)
+            .1
+            .iter()
+            .filter(|x| matches!(x, Verdict::Error(_)))
+            .count()
+    }
+    fn warnings(v: &str) -> usize {
+        judge(v)
+            .1
+            .iter()
+            .filter(|x| matches!(x, Verdict::Warning(_)))
+            .count()
+    }
+
+    #[test]
+    fn judge_forms() {
+        assert!(judge("0123456789ab (\"bpf: Add x\")").1.is_empty());
+        assert!(
+            judge("0123456789abcdef (\"bpf: Add \"quoted\" x\")")
+                .1
+                .is_empty()
+        );
+        assert_eq!(errors("0123456 (\"bpf: x\")"), 1);
+        assert_eq!(errors("commit 0123456789ab (\"bpf: x\")"), 1);
+        assert_eq!(errors("(\"bpf: x\")"), 1);
+        assert_eq!(errors("0123456789ab"), 1);
+        assert_eq!(errors("0123456789ab(\"bpf: x\")"), 1);
+        assert_eq!(
+            (
+                errors("0123456789ab (bpf: x)"),
+                warnings("0123456789ab (bpf: x)")
+            ),
+            (0, 1)
+        );
+        assert_eq!(
+            (
+                errors("0123456789ab (\"bpf: x\")."),
+                warnings("0123456789ab (\"bpf: x\").")
+            ),
+            (0, 1)
+        );
+        assert_eq!(warnings("0123456789AB (\"bpf: x\")"), 1);
+        assert_eq!(
+            judge("0123456789ab (\"bpf: x\")").0.and_then(|v| v.title),
+            Some("bpf: x".into())
+        );
+    }
+
+    #[test]
+    fn titles() {
+        assert!(title_matches("bpf: Add map", "bpf: Add map"));
+        assert!(title_matches(
+            "bpf: Add a very long ...",
+            "bpf: Add a very long subject"
+        ));
+        assert!(title_matches("bpf: “quoted”", "bpf: \"quoted\""));
+        assert!(!title_matches("bpf: Add maps", "bpf: Add map"));
+        assert!(!title_matches("", "bpf: Add map"));
+    }
+}

@@ -1,0 +1,232 @@
+//! Commit message rules: body, sign-offs, trailer keys, stable Cc, fixup commits.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Context, Out};
+use crate::item::{Ident, Item, ItemKind};
+use crate::message::{KNOWN_KEYS, Line, parse_trailer_line};
+use crate::prefix::edit_distance;
+
+/// message-empty
+pub(super) fn empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    if item.is_cover || item.message.prose_lines().next().is_some() {
+        return;
+    }
+    out.fail(
+        item,
+        Some(&item.subject_line()),
+        "the commit message has no body: only a subject and tags".into(),
+        Some(
+            "explain why the change is needed and what it does, between the subject and the tags"
+                .into(),
+        ),
+    );
+}
+
+fn signoffs(item: &Item) -> impl Iterator<Item = &crate::message::Trailer> {
+    item.message.trailers_named("Signed-off-by")
+}
+
+/// signoff-missing
+pub(super) fn signoff_missing(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    if item.is_cover || signoffs(item).next().is_some() {
+        return;
+    }
+    let who = item
+        .author
+        .as_ref()
+        .filter(|a| !a.email.is_empty())
+        .map_or_else(
+            || "Your Name <you@example.org>".to_owned(),
+            ToString::to_string,
+        );
+    out.fail(
+        item,
+        Some(&item.subject_line()),
+        "no Signed-off-by: trailer".into(),
+        Some(format!(
+            "sign off with `git commit --amend -s`, which adds: Signed-off-by: {who}"
+        )),
+    );
+}
+
+/// signoff-author
+pub(super) fn signoff_author(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    if item.is_cover {
+        return;
+    }
+    let Some(author) = &item.author else { return };
+    if author.email.is_empty() && author.name.is_empty() {
+        return;
+    }
+    let mut any = false;
+    for s in signoffs(item) {
+        any = true;
+        if Ident::parse(&s.value).same_person(author) {
+            return;
+        }
+    }
+    if !any {
+        return; // signoff-missing speaks
+    }
+    let line = signoffs(item).last().map(|t| Line {
+        no: t.line,
+        text: t.raw.clone(),
+    });
+    out.fail(
+        item,
+        line.as_ref(),
+        format!("the author {author} has not signed off"),
+        Some(format!(
+            "add `Signed-off-by: {author}` (git commit --amend -s as the author), or fix the author with \
+             git commit --amend --author='Name <email>'"
+        )),
+    );
+}
+
+/// The known key this key is a misspelling of, if any.
+fn misspelt(key: &str, spaced: bool) -> Option<&'static str> {
+    if let Some(k) = KNOWN_KEYS.iter().find(|k| **k == key) {
+        return spaced.then_some(*k);
+    }
+    if let Some(k) = KNOWN_KEYS.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+        // `CC:` is what send-email and many tools write; it is not worth blocking on.
+        return (*k != "Cc" || spaced).then_some(*k);
+    }
+    let lower = key.to_ascii_lowercase();
+    KNOWN_KEYS
+        .iter()
+        .filter(|k| k.len() >= 5)
+        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, k)| *d <= if k.len() >= 8 { 2 } else { 1 })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// trailer-typo
+pub(super) fn trailer_typo(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    for t in &item.message.trailers {
+        if !t.in_block && KNOWN_KEYS.contains(&t.key.as_str()) && !t.spaced_separator {
+            continue;
+        }
+        let Some(right) = misspelt(&t.key, t.spaced_separator) else {
+            continue;
+        };
+        let line = Line {
+            no: t.line,
+            text: t.raw.clone(),
+        };
+        let msg = if right == t.key {
+            format!(
+                "'{} :' has a space before the colon; tools will not see this {right}: tag",
+                t.key
+            )
+        } else {
+            format!(
+                "'{}:' is not a known trailer; did you mean '{right}:'?",
+                t.key
+            )
+        };
+        out.fail(
+            item,
+            Some(&line),
+            msg,
+            Some(format!("{right}: {}", t.value)),
+        );
+    }
+    // A tag that landed in the body (a blank line before the sign-offs) is still a tag; only
+    // compound keys (`Signed-of-by`) are looked at there, so prose such as "Fixed: ..." is not.
+    for l in &item.message.body {
+        let Some(t) = parse_trailer_line(&l.text, l.no) else {
+            continue;
+        };
+        if t.value.is_empty() || item.message.trailers.iter().any(|x| x.line == l.no) {
+            continue;
+        }
+        if !t.key.contains('-') && !t.spaced_separator {
+            continue;
+        }
+        if let Some(right) = misspelt(&t.key, t.spaced_separator) {
+            out.fail(
+                item,
+                Some(l),
+                format!(
+                    "'{}:' is not a known trailer; did you mean '{right}:'?",
+                    t.key
+                ),
+                Some(format!("{right}: {}", t.value)),
+            );
+        }
+    }
+}
+
+static STABLE: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(r"(?i)\bstable@(?:vger\.)?kernel\.org\b").unwrap()
+});
+static CC_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(r"(?i)^\s*cc\s*:").unwrap()
+});
+
+const STABLE_HELP: &str = "remove it: BPF maintainers queue stable fixes themselves. To ask for a \
+backport, add a note under the `---` line of the patch (it stays out of the git log) or ask them by mail";
+
+/// no-stable-cc
+pub(super) fn no_stable_cc(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    for l in &item.message.lines {
+        if CC_LINE.is_match(&l.text) && STABLE.is_match(&l.text) {
+            out.fail(
+                item,
+                Some(l),
+                "Cc: stable in the commit message; BPF patches never Cc stable".into(),
+                Some(STABLE_HELP.into()),
+            );
+        }
+    }
+    if let Some(r) = &item.recipients {
+        for (addr, no) in r.all() {
+            if STABLE.is_match(addr) {
+                out.fail(
+                    item,
+                    Some(&Line { no: *no, text: String::new() }),
+                    format!("the email is addressed to {addr}; BPF patches never go to stable directly"),
+                    Some("drop it from --to/--cc (and from git config sendemail.cc / the header file)".into()),
+                );
+            }
+        }
+    }
+}
+
+/// fixup-commit
+pub(super) fn fixup(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    if item.kind == ItemKind::Message || !item.is_fixup() {
+        return;
+    }
+    out.fail(
+        item,
+        Some(&item.subject_line()),
+        "a fixup!/squash!/amend! commit is about to leave this machine".into(),
+        Some("fold it into its target first: git rebase -i --autosquash <base>".into()),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspellings() {
+        assert_eq!(misspelt("Signed-of-by", false), Some("Signed-off-by"));
+        assert_eq!(misspelt("Signed-off-By", false), Some("Signed-off-by"));
+        assert_eq!(misspelt("Acked-By", false), Some("Acked-by"));
+        assert_eq!(misspelt("Fixes", true), Some("Fixes"));
+        assert_eq!(misspelt("Fixes", false), None);
+        assert_eq!(misspelt("CC", false), None);
+        assert_eq!(misspelt("Build-tested-by", false), None);
+        assert_eq!(misspelt("Links", false), None);
+        assert_eq!(misspelt("Reviewed-by", false), None);
+    }
+}

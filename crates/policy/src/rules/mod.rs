@@ -1,0 +1,508 @@
+//! The rule table: every rule's id, default severity, documentation and check function.
+//!
+//! One static table drives checking, `bpf-policy rules`, `bpf-policy explain` and the README's
+//! rule list, so documentation cannot drift from behaviour. Each check is a plain function;
+//! item checks see one message or email, series checks see everything sent together.
+
+mod content;
+mod fixes;
+mod message;
+mod series;
+mod subject;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::item::{Item, ItemKind};
+use crate::message::Line;
+use crate::repo::RepoFacts;
+use crate::tree::{Tree, TreeSource};
+
+/// A rule's documentation.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// The section of Documentation/bpf/bpf_devel_QA.rst (or Documentation/process) it
+    /// comes from.
+    pub section: &'static str,
+    /// Why, and how to fix it.
+    pub explanation: &'static str,
+    /// A subject or message that breaks the rule.
+    pub bad: &'static str,
+    /// The same, fixed.
+    pub good: &'static str,
+    /// Whether it needs a repository (it stays silent without one).
+    pub needs_repo: bool,
+}
+
+/// How a rule looks at its input.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// One item at a time.
+    Item(fn(&Item, &Context<'_>, &mut Out<'_>)),
+    /// The whole series at once.
+    Series(fn(&[Item], &Context<'_>, &mut Out<'_>)),
+}
+
+/// A rule: its documentation and its check.
+#[derive(Debug)]
+pub struct Rule {
+    /// Documentation.
+    pub info: RuleInfo,
+    /// The check.
+    pub check: Check,
+}
+
+/// What the rules know beyond the input itself.
+#[derive(Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The target tree and where it came from, when known from outside the patch.
+    pub tree: Option<(Tree, &'a TreeSource)>,
+    /// The repository, when there is one.
+    pub repo: Option<&'a dyn RepoFacts>,
+}
+
+impl std::fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("tree", &self.tree)
+            .field("repo", &self.repo.is_some())
+            .finish()
+    }
+}
+
+/// The source a tree was taken from, for messages.
+#[derive(Debug, Clone, Copy)]
+pub enum TreeFrom<'a> {
+    /// From outside the patch (option, config, repository).
+    Context(&'a TreeSource),
+    /// From the patch's own subject prefix.
+    Subject,
+}
+
+impl std::fmt::Display for TreeFrom<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TreeFrom::Context(s) => write!(f, "{s}"),
+            TreeFrom::Subject => f.write_str("the subject prefix"),
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    /// The tree an item targets: the context's, else its own subject prefix's.
+    pub fn tree_for(&self, item: &Item) -> Option<(Tree, TreeFrom<'a>)> {
+        if let Some((t, s)) = self.tree {
+            return Some((t, TreeFrom::Context(s)));
+        }
+        item.prefix
+            .as_ref()
+            .and_then(|p| p.tree)
+            .map(|t| (t, TreeFrom::Subject))
+    }
+}
+
+/// Where findings go; knows the rule being run and the configuration.
+#[derive(Debug)]
+pub struct Out<'a> {
+    info: &'static RuleInfo,
+    cfg: &'a Config,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Out<'_> {
+    /// Report at the rule's default severity.
+    pub fn fail(
+        &mut self,
+        item: &Item,
+        line: Option<&Line>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.emit(self.info.severity, item, line, message, help);
+    }
+
+    /// Report one step below the rule's default (the lenient half of a mixed rule).
+    pub fn soft(
+        &mut self,
+        item: &Item,
+        line: Option<&Line>,
+        message: String,
+        help: Option<String>,
+    ) {
+        let s = match self.info.severity {
+            Severity::Error => Severity::Warning,
+            _ => Severity::Note,
+        };
+        self.emit(s, item, line, message, help);
+    }
+
+    fn emit(
+        &mut self,
+        finding: Severity,
+        item: &Item,
+        line: Option<&Line>,
+        message: String,
+        mut help: Option<String>,
+    ) {
+        let Some(severity) = self.cfg.grade(self.info, finding) else {
+            return;
+        };
+        let snippet = line.map(|l| l.text.clone()).filter(|t| !t.is_empty());
+        if item.message.lossy && snippet.as_deref().is_some_and(|s| s.contains('\u{FFFD}')) {
+            let note = "this line held bytes that are not UTF-8; they are shown as \u{FFFD}";
+            help = Some(match help {
+                Some(h) => format!("{h}\n{note}"),
+                None => note.to_owned(),
+            });
+        }
+        self.diags.push(Diagnostic {
+            rule: self.info.id,
+            severity,
+            file: item.origin.clone(),
+            line: line.map(|l| l.no).filter(|&n| n > 0),
+            message,
+            help,
+            snippet,
+        });
+    }
+}
+
+/// Check a series (or a single item) against every enabled rule. Diagnostics come back in
+/// input order, then by line.
+pub fn check(items: &[Item], cx: &Context<'_>, cfg: &Config) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for rule in RULES {
+        if !cfg.enabled(&rule.info) || (rule.info.needs_repo && cx.repo.is_none()) {
+            continue;
+        }
+        let mut out = Out {
+            info: &rule.info,
+            cfg,
+            diags: &mut diags,
+        };
+        match rule.check {
+            Check::Item(f) => {
+                for item in items.iter().filter(|i| applies(rule, i)) {
+                    f(item, cx, &mut out);
+                }
+            }
+            Check::Series(f) => f(items, cx, &mut out),
+        }
+    }
+    let order = |d: &Diagnostic| items.iter().position(|i| i.origin == d.file);
+    diags.sort_by(|a, b| {
+        order(a)
+            .cmp(&order(b))
+            .then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0)))
+            .then(b.severity.cmp(&a.severity))
+    });
+    diags
+}
+
+/// The special cases of POLICY.md: merges get no message rules; `fixup!` commits are skipped
+/// in a commit message and only `fixup-commit` speaks for them once pushed or sent.
+fn applies(rule: &Rule, item: &Item) -> bool {
+    if item.is_merge {
+        return false;
+    }
+    if item.is_fixup() {
+        return item.kind != ItemKind::Message && rule.info.id == "fixup-commit";
+    }
+    true
+}
+
+/// Items that are patches (not cover letters, merges or fixups).
+pub(crate) fn patches(items: &[Item]) -> impl Iterator<Item = &Item> {
+    items
+        .iter()
+        .filter(|i| !i.is_cover && !i.is_merge && !i.is_fixup())
+}
+
+macro_rules! rule {
+    ($id:literal, $sev:ident, $check:expr, repo: $repo:literal,
+     section: $section:expr, summary: $summary:literal,
+     explanation: $expl:literal, bad: $bad:literal, good: $good:literal $(,)?) => {
+        Rule {
+            info: RuleInfo {
+                id: $id,
+                severity: Severity::$sev,
+                summary: $summary,
+                section: $section,
+                explanation: $expl,
+                bad: $bad,
+                good: $good,
+                needs_repo: $repo,
+            },
+            check: $check,
+        }
+    };
+}
+
+const Q_TREE: &str =
+    "How do I indicate which tree (bpf vs. bpf-next) my patch should be applied to?";
+const Q_MIN: &str = "What is the minimum requirement before I submit my BPF patches?";
+const Q_STABLE: &str = "The BPF patch I am about to submit needs to go to stable as well";
+const Q_LIST: &str = "To which mailing list do I need to submit my BPF patches?";
+const Q_VERIFIER: &str = "Verifier changes and test cases";
+const Q_JIT: &str = "Features changing BPF JIT and/or LLVM";
+const Q_BPFTOOL: &str = "When should I add code to the bpftool?";
+const Q_SAMPLES: &str = "samples/bpf preference vs selftests?";
+const Q_MERGE_WINDOW: &str = "Are patches applied to bpf-next when the merge window is open?";
+const PROCESS: &str = "Documentation/process/submitting-patches.rst (kernel-wide)";
+const SIGN_OFF: &str = "Documentation/process/submitting-patches.rst, Sign your work (kernel-wide)";
+
+/// Every rule, in documentation order.
+pub static RULES: &[Rule] = &[
+    rule!("subject-tree", Error, Check::Item(subject::tree), repo: false,
+        section: Q_TREE,
+        summary: "the subject prefix must name the target tree ([PATCH bpf] or [PATCH bpf-next])",
+        explanation: "Maintainers route patches by the tree named in the subject prefix: bpf takes \
+fixes only, bpf-next takes features, cleanups and improvements (net and net-next are fine when \
+unsure; iproute2 patches say master or net-next). A prefix with no tree leaves them guessing. When \
+the repository is set to one tree and the subject names a different one, that is reported as well.",
+        bad: "Subject: [PATCH] bpf: Fix a refcount leak in map update",
+        good: "git format-patch --subject-prefix='PATCH bpf' ...  ->  Subject: [PATCH bpf] bpf: Fix a refcount leak in map update"),
+    rule!("subject-tree-unknown", Error, Check::Item(subject::tree_unknown), repo: false,
+        section: Q_TREE,
+        summary: "a prefix token looks like a tree name but is not one (bpf_next, BPF-NEXT, netnext)",
+        explanation: "Tree names are exact: bpf, bpf-next, net, net-next, iproute2 master / net-next \
+(iproute2-next). Misspelt names are not recognised by maintainers' tooling. Two trees in one token \
+(bpf-next/net) is ambiguous and reported as a warning; two separate tree tokens are an error.",
+        bad: "Subject: [PATCH bpf_next v2 1/3] libbpf: Add a getter",
+        good: "Subject: [PATCH bpf-next v2 1/3] libbpf: Add a getter"),
+    rule!("subject-version", Error, Check::Item(subject::version), repo: false,
+        section: Q_TREE,
+        summary: "the revision must be a well-formed vN inside the [PATCH ...] brackets",
+        explanation: "Resent series carry their revision in the subject prefix, as `git format-patch \
+-v2` writes it: lower-case v, a number from 1, in the same brackets as PATCH. `V2`, `v 2`, `ver2`, \
+`v0`, `-v2`, a version in a separate bracket or at the start of the summary all break tooling that \
+groups revisions. A counter like 4/3 is reported here too.",
+        bad: "Subject: [PATCH bpf-next] [V2] bpf: Support foo",
+        good: "git format-patch -v2 --subject-prefix='PATCH bpf-next'  ->  Subject: [PATCH bpf-next v2] bpf: Support foo"),
+    rule!("subject-format", Warning, Check::Item(subject::format), repo: false,
+        section: PROCESS,
+        summary: "the summary should start with a subsystem prefix (bpf:, libbpf:, selftests/bpf:)",
+        explanation: "Kernel subjects say which part of the tree they change before the colon: `bpf: `, \
+`libbpf: `, `selftests/bpf: `, `bpf, x86: `, `tools headers UAPI: `. Reverts made by git are exempt.",
+        bad: "Add support for foo in the verifier",
+        good: "bpf: Add support for foo in the verifier"),
+    rule!("fixes-required", Error, Check::Item(fixes::required), repo: false,
+        section: Q_MIN,
+        summary: "a patch for a fixes tree (bpf, net, iproute2 master) must carry a Fixes: tag",
+        explanation: "Fixes sent to the bpf tree must name the commit they fix, so follow-ups can be \
+found and backports made. Every patch of a fixes series is checked, except patches that only touch \
+tools/testing/selftests/, Documentation/ or MAINTAINERS (tests and docs that go with a fix), and \
+cover letters. If the patch is not a fix, it belongs in bpf-next.",
+        bad: "Subject: [PATCH bpf] bpf: Fix a refcount leak\n\n...\nSigned-off-by: A U Thor <author@example.org>",
+        good: "...\nFixes: 0123456789ab (\"bpf: Add map refcounting\")\nSigned-off-by: A U Thor <author@example.org>"),
+    rule!("fixes-advised", Warning, Check::Item(fixes::advised), repo: false,
+        section: Q_MIN,
+        summary: "a patch that says it fixes something has no Fixes: tag",
+        explanation: "Fixes that target bpf-next also need a Fixes: tag when the broken commit is already \
+in net-next or bpf-next. When the tree is a features tree or unknown and the summary starts with \
+\"Fix\", name the commit being fixed, unless it fixes no particular commit (a typo, a warning).",
+        bad: "libbpf: Fix the error path of btf__load()",
+        good: "libbpf: Fix the error path of btf__load()\n\n...\nFixes: 0123456789ab (\"libbpf: Add btf__load()\")"),
+    rule!("fixes-format", Error, Check::Item(fixes::format), repo: false,
+        section: Q_MIN,
+        summary: "Fixes: <12+ lower-case hex digits> (\"<subject of that commit>\")",
+        explanation: "A Fixes: tag names the commit by an id of at least 12 hex digits and its subject \
+in parentheses and double quotes, as `git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 <id>` \
+prints it. Errors: a short id, no id, the word \"commit\" before it, no title, id and title run \
+together. Warnings: an unquoted title, text after the closing `\")`, upper-case hex.",
+        bad: "Fixes: commit 0123456 bpf: Add map refcounting",
+        good: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")"),
+    rule!("fixes-commit", Error, Check::Item(fixes::commit), repo: true,
+        section: Q_MIN,
+        summary: "the Fixes: id must name one commit of this repository, with that subject, in history",
+        explanation: "With a repository at hand, each Fixes: id must resolve to exactly one commit, its \
+quoted title must match that commit's subject (a prefix, `...` and typographic quotes are fine), and \
+the commit must be an ancestor of the one being checked. An id this repository does not have \
+(a shallow clone, another tree) cannot be verified and gives a warning that says so.",
+        bad: "Fixes: 0123456789ab (\"bpf: A subject that commit does not have\")",
+        good: "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 0123456789ab"),
+    rule!("message-empty", Error, Check::Item(message::empty), repo: false,
+        section: Q_MIN,
+        summary: "the commit message must explain the change: not just a subject and tags",
+        explanation: "Patches with an empty commit message are not accepted. Say why the change is \
+made and what it is for, so someone reading the log later can follow the reasoning.",
+        bad: "bpf: Fix typo\n\nSigned-off-by: A U Thor <author@example.org>",
+        good: "bpf: Fix typo in the bpf_map_lookup_elem() comment\n\nThe comment says the helper returns 0 on \
+success; it returns a pointer. Say so.\n\nSigned-off-by: A U Thor <author@example.org>"),
+    rule!("signoff-missing", Error, Check::Item(message::signoff_missing), repo: false,
+        section: SIGN_OFF,
+        summary: "the message has no Signed-off-by: trailer",
+        explanation: "Every kernel patch carries the author's Developer's Certificate of Origin as a \
+Signed-off-by: trailer. `git commit -s` adds it.",
+        bad: "bpf: Add foo\n\nExplanation.",
+        good: "bpf: Add foo\n\nExplanation.\n\nSigned-off-by: A U Thor <author@example.org>"),
+    rule!("signoff-author", Error, Check::Item(message::signoff_author), repo: false,
+        section: SIGN_OFF,
+        summary: "the author (From:, or the commit author) has no Signed-off-by: of their own",
+        explanation: "The person who wrote the patch must sign it off; others who handle it add their \
+own line after it. The author's email is compared case-insensitively, or the name when an email \
+differs. `git commit --amend -s` as the author fixes it.",
+        bad: "From: A U Thor <author@example.org>\n...\nSigned-off-by: Someone Else <else@example.org>",
+        good: "From: A U Thor <author@example.org>\n...\nSigned-off-by: A U Thor <author@example.org>"),
+    rule!("trailer-typo", Error, Check::Item(message::trailer_typo), repo: false,
+        section: PROCESS,
+        summary: "a misspelt trailer key (Signed-of-by:, Acked-By:, Fixes :)",
+        explanation: "Tools that collect tags match trailer keys exactly. A misspelt key, the wrong \
+capitalisation or a space before the colon makes the tag invisible to them.",
+        bad: "Signed-of-by: A U Thor <author@example.org>",
+        good: "Signed-off-by: A U Thor <author@example.org>"),
+    rule!("no-stable-cc", Error, Check::Item(message::no_stable_cc), repo: false,
+        section: Q_STABLE,
+        summary: "never Cc: stable@vger.kernel.org in a BPF patch; ask the maintainers below the ---",
+        explanation: "BPF patches do not carry Cc: stable. The maintainers queue fixes for stable \
+themselves: ask them in a note under the `---` line of the patch (it does not reach the git log), \
+or by mail. This applies to the message and to the email's To/Cc headers.",
+        bad: "Cc: stable@vger.kernel.org",
+        good: "---\nPlease queue this for stable: it fixes a crash on 6.6.\n"),
+    rule!("series-cover-letter", Error, Check::Series(series::cover_letter), repo: false,
+        section: Q_MIN,
+        summary: "a series of more than one patch needs a cover letter (0/N)",
+        explanation: "Series with more than one patch need a cover letter that describes the series as \
+a whole; the maintainers put it into the merge commit. `git format-patch --cover-letter` or \
+`b4 prep` makes one. (NIPA only asks from three patches; the BPF policy asks from two.)",
+        bad: "0001-bpf-one.patch 0002-bpf-two.patch",
+        good: "git format-patch --cover-letter ...  ->  0000-cover-letter.patch 0001-... 0002-..."),
+    rule!("cover-letter-placeholder", Error, Check::Item(series::placeholder), repo: false,
+        section: Q_MIN,
+        summary: "the cover letter still holds *** SUBJECT HERE ***, *** BLURB HERE *** or EDITME",
+        explanation: "`git format-patch --cover-letter` and `b4 prep` write placeholders for the title and \
+description of the series. Replace them before sending.",
+        bad: "Subject: [PATCH bpf-next 0/2] *** SUBJECT HERE ***",
+        good: "Subject: [PATCH bpf-next 0/2] bpf: Support foo in the verifier"),
+    rule!("cover-letter-empty", Error, Check::Item(series::cover_empty), repo: false,
+        section: Q_MIN,
+        summary: "the cover letter has no description beyond the shortlog and diffstat",
+        explanation: "The cover letter's text becomes the merge commit message; it must give a high \
+level description of what the series does and why.",
+        bad: "A U Thor (2):\n  bpf: one\n  bpf: two\n\n 2 files changed, ...",
+        good: "This series teaches the verifier foo, so that ...\n\nA U Thor (2):\n  bpf: one ..."),
+    rule!("series-consistency", Error, Check::Series(series::consistency), repo: false,
+        section: Q_TREE,
+        summary: "patches of one series must agree on tree, revision and count, numbered without gaps",
+        explanation: "A series is one unit: every patch names the same tree, revision (vN) and total \
+(n/M), numbered 1..M without gaps or duplicates. A revised series is always sent whole, never as \
+single patches on top of an earlier revision.",
+        bad: "[PATCH bpf-next v2 1/3], [PATCH bpf-next v2 3/3]",
+        good: "[PATCH bpf-next v2 0/3], [PATCH bpf-next v2 1/3], [PATCH bpf-next v2 2/3], [PATCH bpf-next v2 3/3]"),
+    rule!("series-changelog", Warning, Check::Series(series::changelog), repo: false,
+        section: Q_TREE,
+        summary: "a v2+ posting should say what changed since the last revision",
+        explanation: "Reviewers of a respin want to know what changed: add a changelog (`v1 -> v2: ...`, \
+`Changes in v2:`) to the cover letter, or below the `---` line of a single patch.",
+        bad: "Subject: [PATCH bpf-next v2] bpf: Support foo   (no changelog anywhere)",
+        good: "---\nv1 -> v2:\n- use u32 for the counter (Alexei)\n"),
+    rule!("recipient-list", Error, Check::Item(series::recipient_list), repo: false,
+        section: Q_LIST,
+        summary: "bpf/bpf-next patches go to bpf@vger.kernel.org; net and iproute2 to netdev",
+        explanation: "BPF patches are reviewed on bpf@vger.kernel.org; net, net-next and iproute2 patches \
+on netdev@vger.kernel.org. Checked where the recipients are known (email To/Cc headers, \
+send-email's header file).",
+        bad: "To: linux-kernel@vger.kernel.org   (for [PATCH bpf-next])",
+        good: "To: bpf@vger.kernel.org"),
+    rule!("verifier-selftests", Warning, Check::Series(content::verifier_selftests), repo: false,
+        section: Q_VERIFIER,
+        summary: "a verifier change comes with selftests in tools/testing/selftests/bpf/",
+        explanation: "Changes to the verifier's behaviour need test cases in the BPF selftests; \
+maintainers will ask for them. Checked over the whole series.",
+        bad: "kernel/bpf/verifier.c changed, nothing under tools/testing/selftests/bpf/",
+        good: "a second patch: selftests/bpf: Add tests for ..."),
+    rule!("jit-tests", Warning, Check::Series(content::jit_tests), repo: false,
+        section: Q_JIT,
+        summary: "a BPF JIT change (arch/*/net/) comes with tests in lib/test_bpf.c or selftests",
+        explanation: "New instructions and JIT features need test cases so every JIT gets run-time \
+coverage: lib/test_bpf.c or tools/testing/selftests/bpf/.",
+        bad: "arch/x86/net/bpf_jit_comp.c changed, no test",
+        good: "a patch adding cases to lib/test_bpf.c"),
+    rule!("uapi-tools-sync", Warning, Check::Series(content::uapi_tools_sync), repo: false,
+        section: Q_BPFTOOL,
+        summary: "include/uapi/linux/bpf.h changes must be mirrored in tools/include/uapi/linux/bpf.h",
+        explanation: "The tools copy of the UAPI header is kept in sync in the same series (kernel \
+practice); and when UAPI lets programs or maps report new information, bpftool should learn to \
+dump it.",
+        bad: "include/uapi/linux/bpf.h changed alone",
+        good: "include/uapi/linux/bpf.h and tools/include/uapi/linux/bpf.h changed together"),
+    rule!("samples-not-selftests", Note, Check::Series(content::samples_not_selftests), repo: false,
+        section: Q_SAMPLES,
+        summary: "new files under samples/bpf/ that look like tests belong in the selftests",
+        explanation: "Selftests run in CI bots, samples do not. Simple demos may go to samples/bpf/, but \
+anything that tests behaviour belongs under tools/testing/selftests/bpf/.",
+        bad: "samples/bpf/test_foo_user.c (new)",
+        good: "tools/testing/selftests/bpf/prog_tests/foo.c (new)"),
+    rule!("merge-window", Warning, Check::Series(content::merge_window), repo: true,
+        section: Q_MERGE_WINDOW,
+        summary: "bpf-next/net-next are closed during the merge window (after vX.Y, before vX.Y+1-rc1)",
+        explanation: "While the merge window is open, bpf-next is not processed; resend once Linus has \
+tagged the next -rc1. Judged from mainline release tags in the repository, when it has them \
+(fetch them to keep this accurate).",
+        bad: "newest tag v6.12, no v6.13-rc1 yet: [PATCH bpf-next] ...",
+        good: "wait for v6.13-rc1, then send (or send fixes to bpf)"),
+    rule!("fixup-commit", Error, Check::Item(message::fixup), repo: false,
+        section: Q_MIN,
+        summary: "fixup!/squash!/amend! commits must be squashed before pushing or sending",
+        explanation: "Commits made with `git commit --fixup` are meant to be folded into their target by \
+`git rebase -i --autosquash`. They are fine while you work, and an error once pushed or mailed.",
+        bad: "fixup! bpf: Add foo",
+        good: "git rebase -i --autosquash <base>"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        let mut ids: Vec<_> = RULES.iter().map(|r| r.info.id).collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate rule ids");
+        for r in RULES {
+            assert!(
+                r.info
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-')
+            );
+            assert!(!r.info.summary.is_empty() && !r.info.explanation.is_empty());
+        }
+        let rst = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/policy-source/bpf_devel_QA.rst"
+        ));
+        for r in RULES {
+            if r.info.section.starts_with("Documentation/") {
+                continue;
+            }
+            if let Ok(rst) = &rst {
+                assert!(
+                    rst.contains(r.info.section),
+                    "{}: section not in the policy",
+                    r.info.id
+                );
+            }
+        }
+        for q in [
+            Q_TREE,
+            Q_MIN,
+            Q_STABLE,
+            Q_LIST,
+            Q_VERIFIER,
+            Q_JIT,
+            Q_BPFTOOL,
+            Q_SAMPLES,
+            Q_MERGE_WINDOW,
+        ] {
+            assert!(RULES.iter().any(|r| r.info.section == q), "{q}");
+        }
+    }
+}

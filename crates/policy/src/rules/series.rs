@@ -1,0 +1,318 @@
+//! Series rules: cover letters, numbering, revisions, recipients.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Context, Out, patches};
+use crate::item::{Item, ItemKind};
+use crate::message::Line;
+
+fn emails(items: &[Item]) -> impl Iterator<Item = &Item> {
+    items.iter().filter(|i| i.kind == ItemKind::Email)
+}
+
+/// series-cover-letter
+pub(super) fn cover_letter(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+    let patches: Vec<&Item> = patches(items)
+        .filter(|i| i.kind == ItemKind::Email)
+        .collect();
+    if patches.len() < 2 || emails(items).any(|i| i.is_cover) {
+        return;
+    }
+    let first = patches[0];
+    out.fail(
+        first,
+        Some(&first.subject_line()),
+        format!("a series of {} patches has no cover letter", patches.len()),
+        Some(
+            "regenerate with `git format-patch --cover-letter ...` and describe the series in 0000-cover-letter.patch \
+             (b4 prep keeps one for you)"
+                .into(),
+        ),
+    );
+}
+
+const PLACEHOLDERS: &[&str] = &["*** SUBJECT HERE ***", "*** BLURB HERE ***", "EDITME"];
+
+fn placeholder_lines(item: &Item) -> Vec<Line> {
+    let mut found = Vec::new();
+    let subject = item.subject_line();
+    if PLACEHOLDERS.iter().any(|p| subject.text.contains(p)) {
+        found.push(subject);
+    }
+    for l in item.message.lines.iter().skip(1) {
+        if PLACEHOLDERS.iter().any(|p| l.text.contains(p)) {
+            found.push(l.clone());
+        }
+    }
+    found
+}
+
+/// cover-letter-placeholder
+pub(super) fn placeholder(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    if !item.is_cover {
+        return;
+    }
+    for l in placeholder_lines(item) {
+        out.fail(
+            item,
+            Some(&l),
+            "the cover letter still holds a template placeholder".into(),
+            Some(if l.text.contains("EDITME") {
+                "write the cover letter with `b4 prep --edit-cover`".into()
+            } else {
+                "replace it with the series' title and description before sending".into()
+            }),
+        );
+    }
+}
+
+static SHORTLOG_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(r"^\S.* \(\d+\):$").unwrap()
+});
+static DIFFSTAT: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(r"^ (?:.* \| +(?:\d+ ?[+-]*|Bin .*)|\d+ files? changed.*)$").unwrap()
+});
+
+/// Lines of a cover letter that describe the series: not shortlog, diffstat, tags,
+/// placeholders or the signature.
+fn description_lines(item: &Item) -> usize {
+    let mut n = 0;
+    let mut in_shortlog = false;
+    for l in &item.message.body {
+        let t = l.text.as_str();
+        if t.trim().is_empty() {
+            in_shortlog = false;
+            continue;
+        }
+        if SHORTLOG_HEAD.is_match(t) {
+            in_shortlog = true;
+            continue;
+        }
+        if in_shortlog && t.starts_with("  ") {
+            continue;
+        }
+        if DIFFSTAT.is_match(t) || t == "-- " || PLACEHOLDERS.iter().any(|p| t.contains(p)) {
+            continue;
+        }
+        if item.message.trailers.iter().any(|tr| tr.line == l.no) {
+            continue;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// cover-letter-empty
+pub(super) fn cover_empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    if !item.is_cover || description_lines(item) > 0 || !placeholder_lines(item).is_empty() {
+        return;
+    }
+    out.fail(
+        item,
+        Some(&item.subject_line()),
+        "the cover letter does not describe the series (only shortlog and diffstat)".into(),
+        Some("say what the series does and why, above the shortlog; it becomes the merge commit message".into()),
+    );
+}
+
+/// series-consistency
+pub(super) fn consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+    let mails: Vec<&Item> = emails(items).filter(|i| !i.is_merge).collect();
+    if mails.len() < 2 {
+        return;
+    }
+    let first = mails[0];
+    let differ = |f: &dyn Fn(&Item) -> String, out: &mut Out<'_>| {
+        let base = f(first);
+        for i in &mails[1..] {
+            let v = f(i);
+            if v != base {
+                out.fail(
+                    i,
+                    Some(&i.subject_line()),
+                    format!("this patch has {v}, but {} has {base}", first.origin),
+                    Some("regenerate the whole series with one git format-patch run (same -v and --subject-prefix)".into()),
+                );
+            }
+        }
+    };
+    let tree = |i: &Item| {
+        i.prefix
+            .as_ref()
+            .and_then(|p| p.tree)
+            .map_or("no tree".to_owned(), |t| format!("tree {t}"))
+    };
+    differ(&tree, out);
+    differ(
+        &|i: &Item| {
+            format!(
+                "revision v{}",
+                i.prefix.as_ref().map_or(1, |p| p.revision())
+            )
+        },
+        out,
+    );
+    let total = |i: &Item| i.prefix.as_ref().and_then(|p| p.total());
+    let totals: Vec<u32> = mails.iter().filter_map(|i| total(i)).collect();
+    if totals.windows(2).any(|w| w[0] != w[1]) {
+        differ(
+            &|i: &Item| total(i).map_or("no counter".into(), |m| format!("a total of {m}")),
+            out,
+        );
+        return;
+    }
+    let unnumbered: Vec<&&Item> = mails.iter().filter(|i| total(i).is_none()).collect();
+    for i in &unnumbered {
+        out.fail(
+            i,
+            Some(&i.subject_line()),
+            "a patch of a series has no n/m counter".into(),
+            Some("let git format-patch number the series (it does for more than one patch, or with -n)".into()),
+        );
+    }
+    let Some(&m) = totals.first() else { return };
+    let mut seen: BTreeMap<u32, &Item> = BTreeMap::new();
+    for i in &mails {
+        let Some(n) = i.prefix.as_ref().and_then(|p| p.number()) else {
+            continue;
+        };
+        if let Some(prev) = seen.insert(n, i) {
+            out.fail(
+                i,
+                Some(&i.subject_line()),
+                format!("patch {n}/{m} appears twice (also in {})", prev.origin),
+                Some("send each patch of the series once".into()),
+            );
+        }
+    }
+    let missing: Vec<String> = (1..=m)
+        .filter(|n| !seen.contains_key(n))
+        .map(|n| format!("{n}/{m}"))
+        .collect();
+    if !missing.is_empty() {
+        let v = first.prefix.as_ref().map_or(1, |p| p.revision());
+        let msg = if v >= 2 {
+            format!(
+                "v{v} is not the whole series: {} missing",
+                missing.join(", ")
+            )
+        } else {
+            format!("the series has gaps: {} missing", missing.join(", "))
+        };
+        out.fail(
+            first,
+            Some(&first.subject_line()),
+            msg,
+            Some("always send the whole series again, never single patches on top of an earlier revision".into()),
+        );
+    }
+}
+
+static CHANGELOG: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(
+        r"(?i)(?:\bv\d+\s*(?:->|→|=>|-|\.\.|to|vs\.?)\s*v\d+\b|\bchanges?\s+(?:in|since|from|for|between)\s+v\d+|\bchange ?log\b|^\s*v\d+\s*:|\bsince\s+v\d+\b|\bv\d+\s+changes\b)",
+    )
+    .unwrap()
+});
+
+fn has_changelog(item: &Item) -> bool {
+    item.notes.iter().any(|(_, t)| CHANGELOG.is_match(t))
+        || (item.is_cover
+            && item
+                .message
+                .lines
+                .iter()
+                .any(|l| CHANGELOG.is_match(&l.text)))
+}
+
+/// series-changelog
+pub(super) fn changelog(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+    let mails: Vec<&Item> = emails(items).filter(|i| !i.is_merge).collect();
+    let Some(first) = mails.first() else { return };
+    let v = first.prefix.as_ref().map_or(1, |p| p.revision());
+    if v < 2 || mails.iter().any(|i| has_changelog(i)) {
+        return;
+    }
+    // One patch of a numbered series, checked alone: the changelog may be in its cover letter.
+    if mails.len() == 1
+        && first
+            .prefix
+            .as_ref()
+            .and_then(|p| p.total())
+            .is_some_and(|m| m > 1)
+    {
+        return;
+    }
+    let target = mails.iter().find(|i| i.is_cover).copied().unwrap_or(first);
+    out.fail(
+        target,
+        Some(&target.subject_line()),
+        format!("v{v} gives no changelog: reviewers cannot see what changed since v{}", v - 1),
+        Some(format!(
+            "add `Changes in v{v}:` with a line per change (and a link to v{}) to the cover letter, \
+             or below the `---` line of a single patch",
+            v - 1
+        )),
+    );
+}
+
+/// recipient-list
+pub(super) fn recipient_list(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(r) = &item.recipients else { return };
+    let Some((tree, _)) = cx.tree_for(item) else {
+        return;
+    };
+    let list = tree.list();
+    if r.all().any(|(a, _)| a.to_ascii_lowercase().contains(list)) {
+        return;
+    }
+    let line = r.all().next().map(|(_, no)| Line {
+        no: *no,
+        text: String::new(),
+    });
+    out.fail(
+        item,
+        line.as_ref().or(Some(&item.subject_line())),
+        format!("{tree} patches must go to {list}, which is neither in To: nor Cc:"),
+        Some(format!(
+            "git send-email --to={list} ... (or git config sendemail.to {list})"
+        )),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changelog_forms() {
+        for s in [
+            "v1 -> v2:",
+            "Changes in v3:",
+            "Changes since v1",
+            "v2: dropped patch 3",
+            "Changelog:",
+            "v2->v3",
+            "since v1:",
+        ] {
+            assert!(CHANGELOG.is_match(s), "{s}");
+        }
+        for s in ["This is the second version", "bpf: Add v2 of the helper"] {
+            assert!(!CHANGELOG.is_match(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn diffstat_and_shortlog() {
+        assert!(DIFFSTAT.is_match(" kernel/bpf/verifier.c | 12 +++++++-----"));
+        assert!(DIFFSTAT.is_match(" 3 files changed, 10 insertions(+), 2 deletions(-)"));
+        assert!(SHORTLOG_HEAD.is_match("A U Thor (2):"));
+        assert!(!DIFFSTAT.is_match("This series adds | pipes"));
+    }
+}

@@ -1,0 +1,182 @@
+//! Subject prefix and summary rules.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Context, Out, TreeFrom};
+use crate::item::{Item, ItemKind};
+use crate::prefix::PrefixProblem;
+use crate::tree::{Tree, TreeKind};
+
+fn suggest_prefix(cx: &Context<'_>, item: &Item) -> String {
+    let (version, counter) = item
+        .prefix
+        .as_ref()
+        .map_or((None, None), |p| (p.version, p.counter));
+    let extra = version.map(|v| format!(" v{v}")).unwrap_or_default();
+    let counter = counter
+        .map(|(n, m)| format!(" {n}/{m}"))
+        .unwrap_or_default();
+    match cx.tree.map(|t| t.0) {
+        Some(t) => format!(
+            "this repository targets {t}: git format-patch --subject-prefix='{}{extra}' gives [{}{extra}{counter}]",
+            t.subject_prefix(),
+            t.subject_prefix()
+        ),
+        None => format!(
+            "fixes: git format-patch --subject-prefix='PATCH bpf{extra}'; features and cleanups: \
+             --subject-prefix='PATCH bpf-next{extra}' (set `git config bpf-policy.tree` to have this checked)"
+        ),
+    }
+}
+
+/// subject-tree
+pub(super) fn tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+    if item.kind != ItemKind::Email {
+        return;
+    }
+    let line = item.subject_line();
+    let Some(prefix) = &item.prefix else {
+        out.fail(
+            item,
+            Some(&line),
+            "the subject has no [PATCH <tree>] prefix".into(),
+            Some(suggest_prefix(cx, item)),
+        );
+        return;
+    };
+    let tree_problem = prefix.problems.iter().any(|p| {
+        matches!(
+            p,
+            PrefixProblem::TreeTypo { .. }
+                | PrefixProblem::TreeAmbiguous(_)
+                | PrefixProblem::SeveralTrees(_)
+        )
+    });
+    match (prefix.tree, cx.tree) {
+        (None, _) if tree_problem => {} // subject-tree-unknown says what is wrong
+        (None, _) => out.fail(
+            item,
+            Some(&line),
+            format!(
+                "the subject prefix [{}] names no target tree",
+                prefix.groups.join("] [")
+            ),
+            Some(suggest_prefix(cx, item)),
+        ),
+        (Some(own), Some((want, source))) if !own.compatible_with(want) => out.soft(
+            item,
+            Some(&line),
+            format!("the subject targets {own}, but {source} says this work goes to {want}"),
+            Some(format!(
+                "if the patch is right, the setting is wrong (git config bpf-policy.tree {own}); \
+                 otherwise regenerate it with --subject-prefix='{}'",
+                want.subject_prefix()
+            )),
+        ),
+        _ => {}
+    }
+}
+
+/// subject-tree-unknown
+pub(super) fn tree_unknown(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(prefix) = &item.prefix else { return };
+    let line = item.subject_line();
+    for p in &prefix.problems {
+        match p {
+            PrefixProblem::TreeTypo { token, suggestion } => out.fail(
+                item,
+                Some(&line),
+                format!("'{token}' is not a tree name; did you mean '{suggestion}'?"),
+                Some(format!("use --subject-prefix='{}'", suggestion.subject_prefix())),
+            ),
+            PrefixProblem::TreeAmbiguous(token) => out.soft(
+                item,
+                Some(&line),
+                format!("'{token}' names two trees; maintainers need one"),
+                Some("pick the tree the patch should be applied to (bpf for fixes, bpf-next for features)".into()),
+            ),
+            PrefixProblem::SeveralTrees(trees) => out.fail(
+                item,
+                Some(&line),
+                format!(
+                    "the prefix names several trees ({}); a patch goes to one",
+                    trees.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
+                ),
+                Some("keep only the tree the patch should be applied to".into()),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// subject-version
+pub(super) fn version(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(prefix) = &item.prefix else { return };
+    let line = item.subject_line();
+    for p in &prefix.problems {
+        let (msg, help) = match p {
+            PrefixProblem::BadVersion(tok) => (
+                format!("'{tok}' is not a valid revision"),
+                "write the revision as lower-case v and a number from 1 (git format-patch -v2 does it)",
+            ),
+            PrefixProblem::VersionOutside(tok) => (
+                format!("the revision '{tok}' is outside the [PATCH ...] brackets"),
+                "put it inside them: [PATCH bpf-next v2] (git format-patch -v2 --subject-prefix='PATCH bpf-next')",
+            ),
+            PrefixProblem::BadCounter(tok) => (
+                format!("'{tok}' is not a valid patch counter"),
+                "let git format-patch number the series (n/m with 1 <= n <= m, 0 for the cover letter)",
+            ),
+            _ => continue,
+        };
+        out.fail(item, Some(&line), msg, Some(help.into()));
+    }
+}
+
+static SUBSYSTEM: LazyLock<Regex> = LazyLock::new(|| {
+    // "bpf: ", "selftests/bpf: ", "bpf, x86: ", "tools headers UAPI: ", "libbpf 1.0: "
+    #[allow(clippy::unwrap_used)]
+    Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.,/+\-]*(?: [A-Za-z0-9_.,/+\-]+){0,3}: +\S").unwrap()
+});
+
+/// subject-format
+pub(super) fn format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    if item.is_cover || item.is_revert() {
+        return;
+    }
+    let summary = item.message.subject.trim();
+    if summary.is_empty() || SUBSYSTEM.is_match(summary) {
+        return;
+    }
+    out.fail(
+        item,
+        Some(&item.subject_line()),
+        "the summary has no subsystem prefix such as 'bpf: ' or 'libbpf: '".into(),
+        Some(format!(
+            "name the part of the tree the patch changes: e.g. 'bpf: {}' (see `git log --oneline -- <file>`)",
+            upper_first(summary)
+        )),
+    );
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// A tree's kind, for messages.
+pub(super) fn kind_word(t: Tree) -> &'static str {
+    match t.kind() {
+        TreeKind::Fixes => "fixes",
+        TreeKind::Features => "features",
+    }
+}
+
+/// Describe where a tree came from.
+pub(super) fn tree_said(t: Tree, from: &TreeFrom<'_>) -> String {
+    format!("{t} ({} tree, from {from})", kind_word(t))
+}
