@@ -18,3 +18,4 @@ pub use config::Config;
 pub use diag::{Diagnostic, Severity};
 pub use item::Item;
 pub use rules::{Context, RULES, check};
+pub mod render;
