@@ -1,1 +1,167 @@
-fn main() {}
+//! `bpf-policy`: check patch files, mboxes, commit messages and commit ranges against the BPF
+//! submission policy; list and explain the rules.
+
+mod check;
+mod explain;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit status: no errors (warnings allowed).
+pub const EXIT_OK: u8 = 0;
+/// Exit status: at least one error-level diagnostic.
+pub const EXIT_VIOLATION: u8 = 1;
+/// Exit status: the input or the environment was unusable.
+pub const EXIT_UNUSABLE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bpf-policy",
+    version,
+    about = "Check Linux BPF patches against the BPF subsystem's submission policy",
+    long_about = "Check Linux BPF patches against the BPF subsystem's submission policy \
+(Documentation/bpf/bpf_devel_QA.rst): target tree in the subject, Fixes: tags, commit \
+message, sign-offs, stable Cc, cover letters and whole-series resends.\n\n\
+Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 unusable input or environment."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check commit message files, patch emails, mboxes, directories of patches or a commit range.
+    Check(CheckArgs),
+    /// List every rule: id, default severity, summary.
+    Rules,
+    /// Explain a rule: what it checks, why (policy section), how to fix it, an example.
+    Explain {
+        /// The rule id, as `bpf-policy rules` lists it.
+        rule: String,
+    },
+}
+
+/// How inputs are read.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum AsArg {
+    /// Decide per file: patch email (or mbox) vs commit message.
+    #[default]
+    Auto,
+    /// A commit message.
+    Message,
+    /// A patch email or an mbox.
+    Email,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum FormatArg {
+    /// For people: rustc-like, coloured on a terminal.
+    #[default]
+    Human,
+    /// One JSON object per diagnostic per line.
+    Json,
+    /// checkpatch --terse style, for `b4 prep --check`.
+    Checkpatch,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files to check: commit messages, patch emails, mboxes, directories (their *.patch files as
+    /// one series) or - for standard input. The emails given together form one series.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Check the commits of a range (A..B) of the repository instead of files.
+    #[arg(long, value_name = "REV_RANGE", conflicts_with = "paths")]
+    pub range: Option<String>,
+    /// How to read the inputs.
+    #[arg(long = "as", value_enum, default_value_t)]
+    pub as_: AsArg,
+    /// The target tree (bpf, bpf-next, net, net-next, iproute2, iproute2-next); overrides
+    /// config and inference.
+    #[arg(long, value_name = "TREE")]
+    pub tree: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FormatArg,
+    /// The repository to use for config, tree inference and Fixes: verification.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_repo")]
+    pub repo: Option<PathBuf>,
+    /// Use no repository (and no git config): check the text alone.
+    #[arg(long)]
+    pub no_repo: bool,
+    /// Set a rule's severity for this run: RULE=error|warning|note|off (repeatable).
+    #[arg(long = "severity", short = 'W', value_name = "RULE=LEVEL")]
+    pub severity: Vec<String>,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorArg,
+    /// Say which repository, tree (and where it came from) and config were used.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_UNUSABLE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Rules => {
+            print_out(&explain::rules_table());
+            EXIT_OK
+        }
+        Command::Explain { rule } => match explain::explain(&rule) {
+            Ok(text) => {
+                print_out(&text);
+                EXIT_OK
+            }
+            Err(msg) => {
+                eprintln!("bpf-policy: {msg}");
+                EXIT_UNUSABLE
+            }
+        },
+    };
+    ExitCode::from(code)
+}
+
+/// Write to stdout, ignoring a closed pipe (`bpf-policy rules | head`).
+pub fn print_out(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// Whether to colour standard output.
+pub fn use_color(arg: ColorArg) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                && std::io::stdout().is_terminal()
+        }
+    }
+}

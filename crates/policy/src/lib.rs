@@ -19,3 +19,4 @@ pub use diag::{Diagnostic, Severity};
 pub use item::Item;
 pub use rules::{Context, RULES, check};
 pub mod render;
+pub mod input;

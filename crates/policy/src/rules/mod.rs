@@ -172,12 +172,36 @@ impl Out<'_> {
     }
 }
 
+/// Which rules to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every rule.
+    All,
+    /// Only rules that look at one item at a time (a hook that sees one email per call).
+    Items,
+    /// Only rules over the whole series (once every email has been seen).
+    Series,
+}
+
 /// Check a series (or a single item) against every enabled rule. Diagnostics come back in
 /// input order, then by line.
 pub fn check(items: &[Item], cx: &Context<'_>, cfg: &Config) -> Vec<Diagnostic> {
+    check_scoped(items, cx, cfg, Scope::All)
+}
+
+/// [`check`] limited to item rules or series rules.
+pub fn check_scoped(items: &[Item], cx: &Context<'_>, cfg: &Config, scope: Scope) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for rule in RULES {
         if !cfg.enabled(&rule.info) || (rule.info.needs_repo && cx.repo.is_none()) {
+            continue;
+        }
+        let wanted = match (scope, rule.check) {
+            (Scope::All, _) => true,
+            (Scope::Items, Check::Item(_)) | (Scope::Series, Check::Series(_)) => true,
+            _ => false,
+        };
+        if !wanted {
             continue;
         }
         let mut out = Out {

@@ -1,0 +1,218 @@
+//! `bpf-policy check`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use bpf_policy::diag::Level;
+use bpf_policy::input::{As, InputError, read_items};
+use bpf_policy::item::{Item, ItemKind};
+use bpf_policy::message::CommentChar;
+use bpf_policy::render::{Format, render, reporter};
+use bpf_policy::tree::{Tree, TreeSource};
+use bpf_policy::{Config, Context, Diagnostic, Severity, check};
+use bpf_policy_repo::Repo;
+
+use crate::{AsArg, CheckArgs, EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, FormatArg, print_out, use_color};
+
+/// Files larger than this are refused before they are read.
+const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+enum Unusable {
+    #[error("{path}: cannot read it: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Input { path: String, source: InputError },
+    #[error("{0}: no *.patch files in this directory")]
+    EmptyDir(String),
+    #[error("{0}: it is larger than {MAX_FILE_BYTES} bytes; that is not a patch")]
+    Huge(String),
+    #[error("{0}")]
+    Repo(#[from] bpf_policy_repo::RepoError),
+    #[error("--range needs a git repository, and {0} is not in one (use --repo DIR)")]
+    NoRepo(String),
+    #[error("{0}")]
+    Usage(String),
+}
+
+pub fn run(args: &CheckArgs) -> u8 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("bpf-policy: {e}");
+            EXIT_UNUSABLE
+        }
+    }
+}
+
+fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
+    let explicit = match &args.tree {
+        Some(t) => Some(t.parse::<Tree>().map_err(|e| Unusable::Usage(e.to_string()))?),
+        None => None,
+    };
+    let repo = open_repo(args)?;
+    let pairs = match (&repo, args.no_repo) {
+        (_, true) => Vec::new(),
+        (Some(r), false) => r.policy_config(),
+        (None, false) => bpf_policy_repo::global_policy_config(),
+    };
+    let (mut cfg, problems) = Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    for p in problems {
+        eprintln!("bpf-policy: warning: {p}");
+    }
+    for spec in &args.severity {
+        let (id, level) = spec
+            .split_once('=')
+            .ok_or_else(|| Unusable::Usage(format!("-W {spec}: expected RULE=LEVEL")))?;
+        let rule = bpf_policy::config::find_rule(id.trim())
+            .ok_or_else(|| Unusable::Usage(format!("-W {spec}: no rule is called '{id}' (bpf-policy rules lists them)")))?;
+        let level: Level = level.parse().map_err(|e: bpf_policy::diag::BadSeverity| Unusable::Usage(format!("-W {spec}: {e}")))?;
+        cfg.set(rule.id, level);
+    }
+    let tree: Option<(Tree, TreeSource)> = match &repo {
+        Some(r) => r.infer_tree(explicit),
+        None => explicit
+            .map(|t| (t, TreeSource::Explicit))
+            .or_else(|| cfg.tree.map(|t| (t, TreeSource::Config))),
+    };
+    if args.verbose {
+        match &repo {
+            Some(r) => eprintln!("bpf-policy: repository {}", r.git_dir().display()),
+            None => eprintln!("bpf-policy: no repository"),
+        }
+        match &tree {
+            Some((t, s)) => eprintln!("bpf-policy: target tree {t} (from {s})"),
+            None => eprintln!("bpf-policy: target tree unknown; each patch's subject prefix decides"),
+        }
+    }
+    let comment = repo.as_ref().map_or(CommentChar::Hash, Repo::comment_char);
+
+    let mut unusable = Vec::new();
+    let mut series: Vec<Item> = Vec::new();
+    let mut singles: Vec<Item> = Vec::new();
+    let mut inputs = 0usize;
+    if let Some(range) = &args.range {
+        let Some(r) = &repo else {
+            return Err(Unusable::NoRepo(args.repo.as_ref().map_or(".".into(), |p| p.display().to_string())));
+        };
+        for c in r.range(range)? {
+            inputs += 1;
+            series.push(Item::from_commit(&c.id, &c.message, c.author, c.files, c.parent_count));
+        }
+        if series.is_empty() {
+            eprintln!("bpf-policy: the range {range} holds no commits");
+        }
+    } else {
+        let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
+        let mode = match args.as_ {
+            AsArg::Auto => As::Auto,
+            AsArg::Message => As::Message,
+            AsArg::Email => As::Email,
+        };
+        for p in &paths {
+            match load(p, mode, &comment) {
+                Ok(items) => {
+                    inputs += 1;
+                    for item in items {
+                        if item.kind == ItemKind::Email {
+                            series.push(item);
+                        } else {
+                            singles.push(item);
+                        }
+                    }
+                }
+                Err(e) => unusable.push(e),
+            }
+        }
+    }
+
+    let facts = repo.as_ref().map(Repo::facts);
+    let cx = Context {
+        tree: tree.as_ref().map(|(t, s)| (*t, s)),
+        repo: facts.as_ref().map(|f| f as &dyn bpf_policy::repo::RepoFacts),
+    };
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    if !series.is_empty() {
+        diags.extend(check(&series, &cx, &cfg));
+    }
+    for item in &singles {
+        diags.extend(check(std::slice::from_ref(item), &cx, &cfg));
+    }
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Checkpatch => Format::Checkpatch,
+    };
+    let report = reporter(format, use_color(args.color));
+    if inputs > 0 || unusable.is_empty() {
+        print_out(&render(report.as_ref(), &diags, inputs));
+    }
+    for e in &unusable {
+        eprintln!("bpf-policy: {e}");
+    }
+    Ok(if !unusable.is_empty() {
+        EXIT_UNUSABLE
+    } else if diags.iter().any(|d| d.severity == Severity::Error) {
+        EXIT_VIOLATION
+    } else {
+        EXIT_OK
+    })
+}
+
+fn open_repo(args: &CheckArgs) -> Result<Option<Repo>, Unusable> {
+    if args.no_repo {
+        return Ok(None);
+    }
+    if let Some(dir) = &args.repo {
+        return Ok(Some(Repo::open(dir)?));
+    }
+    let cwd = std::env::current_dir().map_err(|source| Unusable::Io { path: ".".into(), source })?;
+    match Repo::discover(&cwd) {
+        Ok(r) => Ok(r),
+        Err(e) if args.range.is_some() => Err(e.into()),
+        Err(e) => {
+            // The text can still be checked; say what is lost.
+            eprintln!("bpf-policy: warning: {e}; checking without the repository (no Fixes: verification)");
+            Ok(None)
+        }
+    }
+}
+
+fn load(path: &Path, mode: As, comment: &CommentChar) -> Result<Vec<Item>, Unusable> {
+    let name = path.display().to_string();
+    if name == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|source| Unusable::Io { path: "<stdin>".into(), source })?;
+        if buf.len() as u64 > MAX_FILE_BYTES {
+            return Err(Unusable::Huge("<stdin>".into()));
+        }
+        return read_items("<stdin>", &buf, mode, comment).map_err(|source| Unusable::Input { path: "<stdin>".into(), source });
+    }
+    let meta = std::fs::metadata(path).map_err(|source| Unusable::Io { path: name.clone(), source })?;
+    if meta.is_dir() {
+        let mut patches: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|source| Unusable::Io { path: name.clone(), source })?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "patch") && p.is_file())
+            .collect();
+        patches.sort();
+        if patches.is_empty() {
+            return Err(Unusable::EmptyDir(name));
+        }
+        let mut items = Vec::new();
+        for p in &patches {
+            items.extend(load(p, if mode == As::Auto { As::Email } else { mode }, comment)?);
+        }
+        return Ok(items);
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Unusable::Huge(name));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Unusable::Io { path: name.clone(), source })?;
+    read_items(&name, &bytes, mode, comment).map_err(|source| Unusable::Input { path: name, source })
+}

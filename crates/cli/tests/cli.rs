@@ -1,0 +1,386 @@
+//! `bpf-policy check` on real `git format-patch` output, the corpus, and bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{Repo, TestResult, hermetic, rules_in, stderr, stdout};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bpf-policy");
+
+fn bpf_policy(repo: &Repo, args: &[&str]) -> Result<Output, std::io::Error> {
+    repo.cmd(BIN).args(args).output()
+}
+
+fn json(repo: &Repo, args: &[&str]) -> Result<(Option<i32>, Vec<String>), Box<dyn std::error::Error>> {
+    let mut full = vec!["check", "--format", "json"];
+    full.extend_from_slice(args);
+    let out = bpf_policy(repo, &full)?;
+    Ok((out.status.code(), rules_in(&stdout(&out))))
+}
+
+fn strs(paths: &[PathBuf]) -> Vec<String> {
+    paths.iter().map(|p| p.to_string_lossy().into_owned()).collect()
+}
+
+const GOOD_BODY: &str = "The map was freed twice when the update failed, because the error\npath dropped the reference the caller still held.\n\nKeep the reference until the caller is done.";
+
+/// A repository with a buggy commit and a fix on top.
+fn repo_with_fix() -> Result<(Repo, String), Box<dyn std::error::Error>> {
+    let r = Repo::new()?;
+    let bug = r.commit("kernel/bpf/syscall.c", "int x;\n", "bpf: Add map refcounting\n\nAdd it.\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    let fixes = format!("Fixes: {} (\"bpf: Add map refcounting\")", &bug[..12]);
+    r.commit(
+        "kernel/bpf/syscall.c",
+        "int x = 1;\n",
+        &format!("bpf: Fix a double free in map update\n\n{GOOD_BODY}\n\n{fixes}\nSigned-off-by: A U Thor <author@example.org>"),
+    )?;
+    Ok((r, bug))
+}
+
+#[test]
+fn single_fix_patch_passes() -> TestResult {
+    let (r, _) = repo_with_fix()?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf", "-1"])?;
+    let out = bpf_policy(&r, &["check", &files[0].to_string_lossy()])?;
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("no problems found"), "{}", stdout(&out));
+    Ok(())
+}
+
+#[test]
+fn fix_without_fixes_tag_for_bpf_is_rejected() -> TestResult {
+    let r = Repo::new()?;
+    r.commit("kernel/bpf/syscall.c", "int x;\n", "bpf: Add map refcounting\n\nAdd it.\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    r.commit("kernel/bpf/syscall.c", "int y;\n", &format!("bpf: Fix a double free\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"))?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf", "-1"])?;
+    let f = files[0].to_string_lossy().into_owned();
+    let out = bpf_policy(&r, &["check", "--color=never", &f])?;
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("error[fixes-required]"), "{text}");
+    assert!(text.contains(&format!("{f}:4")), "points at the Subject: line: {text}");
+    assert!(text.contains("Subject: [PATCH bpf] bpf: Fix a double free"), "{text}");
+    // The same patch for bpf-next only gets advice.
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-1"])?;
+    let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
+    assert_eq!((code, rules), (Some(0), vec!["fixes-advised".to_owned()]));
+    // A selftest-only patch for bpf needs no Fixes:.
+    r.commit("tools/testing/selftests/bpf/prog_tests/x.c", "t\n", &format!("selftests/bpf: Fix a flaky test\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"))?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf", "-1"])?;
+    let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
+    assert_eq!((code, rules), (Some(0), Vec::<String>::new()));
+    Ok(())
+}
+
+fn three_commits(r: &Repo) -> TestResult {
+    r.commit("base.c", "0\n", "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    for (i, f) in ["kernel/bpf/verifier.c", "tools/testing/selftests/bpf/verifier/x.c"].iter().enumerate() {
+        r.commit(f, &format!("{i}\n"), &format!("bpf: Change number {i}\n\nThis explains change {i}.\n\nSigned-off-by: A U Thor <author@example.org>"))?;
+    }
+    Ok(())
+}
+
+#[test]
+fn series_needs_a_real_cover_letter() -> TestResult {
+    let r = Repo::new()?;
+    three_commits(&r)?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-2"])?;
+    let (code, rules) = json(&r, &strs(&files).iter().map(String::as_str).collect::<Vec<_>>())?;
+    assert_eq!((code, rules), (Some(1), vec!["series-cover-letter".to_owned()]));
+
+    let (dir, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
+    assert_eq!(files.len(), 3);
+    let (code, rules) = json(&r, &[&dir.to_string_lossy()])?;
+    assert_eq!(code, Some(1));
+    assert_eq!(rules, vec!["cover-letter-placeholder", "cover-letter-placeholder"]);
+
+    // Fill in the cover letter as a person would.
+    let cover = std::fs::read_to_string(&files[0])?
+        .replace("*** SUBJECT HERE ***", "bpf: Teach the verifier a trick")
+        .replace("*** BLURB HERE ***", "This series teaches the verifier a trick, with tests.");
+    std::fs::write(&files[0], cover)?;
+    let (code, rules) = json(&r, &[&dir.to_string_lossy()])?;
+    assert_eq!((code, rules), (Some(0), Vec::<String>::new()));
+
+    // Only the verifier patch: no selftests in the series, and 1 of 2 is missing.
+    let (code, rules) = json(&r, &[&files[0].to_string_lossy(), &files[1].to_string_lossy()])?;
+    assert_eq!(code, Some(1));
+    assert!(rules.contains(&"series-consistency".to_owned()) && rules.contains(&"verifier-selftests".to_owned()), "{rules:?}");
+    Ok(())
+}
+
+#[test]
+fn cover_letter_without_description() -> TestResult {
+    let r = Repo::new()?;
+    three_commits(&r)?;
+    let (dir, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
+    let cover = std::fs::read_to_string(&files[0])?
+        .replace("*** SUBJECT HERE ***", "bpf: Something")
+        .replace("*** BLURB HERE ***\n", "");
+    std::fs::write(&files[0], cover)?;
+    let (code, rules) = json(&r, &[&dir.to_string_lossy()])?;
+    assert_eq!((code, rules), (Some(1), vec!["cover-letter-empty".to_owned()]));
+    Ok(())
+}
+
+#[test]
+fn revisions_and_prefix_variants() -> TestResult {
+    let (r, _) = repo_with_fix()?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf", "-v2", "-1"])?;
+    let f = files[0].to_string_lossy().into_owned();
+    assert!(std::fs::read_to_string(&files[0])?.contains("Subject: [PATCH bpf v2] bpf: Fix"));
+    let (code, rules) = json(&r, &[&f])?;
+    assert_eq!((code, rules), (Some(0), vec!["series-changelog".to_owned()]));
+
+    for (prefix, rule) in [
+        ("PATCH", "subject-tree"),
+        ("PATCH bpf_next", "subject-tree-unknown"),
+        ("PATCH BPF", "subject-tree-unknown"),
+        ("PATCH bpf V2", "subject-version"),
+    ] {
+        let (_, files) = r.format_patch(&[&format!("--subject-prefix={prefix}"), "-1"])?;
+        let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
+        assert_eq!(code, Some(1), "{prefix}");
+        assert!(rules.contains(&rule.to_owned()), "{prefix}: {rules:?}");
+    }
+    for prefix in ["RFC PATCH bpf", "PATCH RESEND bpf", "PATCH net"] {
+        let (_, files) = r.format_patch(&[&format!("--subject-prefix={prefix}"), "-1"])?;
+        let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
+        assert_eq!((code, rules), (Some(0), Vec::<String>::new()), "{prefix}");
+    }
+    Ok(())
+}
+
+#[test]
+fn rfc2047_subject_and_author() -> TestResult {
+    let r = Repo::new()?;
+    r.commit("a.c", "0\n", "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    std::fs::write(r.path().join("a.c"), "1\n")?;
+    r.git(&["add", "a.c"])?;
+    let out = r
+        .cmd("git")
+        .args(["commit", "-q", "-m", "libbpf: Handle naïve names\n\nNames with ü were cut.\n\nSigned-off-by: Jörg Müller <jm@example.org>"])
+        .env("GIT_AUTHOR_NAME", "Jörg Müller")
+        .env("GIT_AUTHOR_EMAIL", "jm@example.org")
+        .output()?;
+    assert!(out.status.success());
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-1"])?;
+    let raw = std::fs::read_to_string(&files[0])?;
+    assert!(raw.contains("=?UTF-8?q?"), "format-patch encoded the headers: {raw}");
+    let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
+    assert_eq!((code, rules), (Some(0), Vec::<String>::new()));
+
+    // Someone else's sign-off only: the decoded author is not signed off.
+    let bad = raw.replace("Signed-off-by: Jörg Müller <jm@example.org>", "Signed-off-by: A U Thor <author@example.org>");
+    std::fs::write(&files[0], bad)?;
+    let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
+    assert_eq!((code, rules), (Some(1), vec!["signoff-author".to_owned()]));
+    Ok(())
+}
+
+#[test]
+fn stable_cc_above_the_line_is_an_error_below_it_fine() -> TestResult {
+    let (r, bug) = repo_with_fix()?;
+    let msg = format!(
+        "bpf: Fix it again\n\n{GOOD_BODY}\n\nFixes: {} (\"bpf: Add map refcounting\")\nCc: stable@vger.kernel.org\nSigned-off-by: A U Thor <author@example.org>",
+        &bug[..12]
+    );
+    let p = r.path().join("msg.txt");
+    std::fs::write(&p, &msg)?;
+    let (code, rules) = json(&r, &["--as", "message", &p.to_string_lossy()])?;
+    assert_eq!((code, rules), (Some(1), vec!["no-stable-cc".to_owned()]));
+    let below = msg.replace("Cc: stable@vger.kernel.org\n", "") + "\n---\nPlease queue for stable; Cc: stable@vger.kernel.org\n";
+    std::fs::write(&p, below)?;
+    let (code, rules) = json(&r, &[&p.to_string_lossy()])?;
+    assert_eq!((code, rules), (Some(0), Vec::<String>::new()));
+    Ok(())
+}
+
+#[test]
+fn corpus_through_the_command() -> TestResult {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let mut files: Vec<String> = Vec::new();
+    for d in ["libbpf-accepted", "bpftool-accepted"] {
+        for e in std::fs::read_dir(root.join(d))? {
+            let p = e?.path();
+            if p.extension().is_some_and(|x| x == "msg") {
+                files.push(p.to_string_lossy().into_owned());
+            }
+        }
+    }
+    assert_eq!(files.len(), 2000);
+    let home = tempfile::tempdir()?;
+    let mut cmd = Command::new(BIN);
+    hermetic(&mut cmd, home.path());
+    let out = cmd.current_dir(home.path()).args(["check", "--no-repo", "--as", "message", "--format", "json"]).args(&files).output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let mut errors: Vec<(String, String)> = stdout(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["severity"] == "error")
+        .map(|v| {
+            let f = v["file"].as_str().unwrap_or_default();
+            (f.rsplit('/').next().unwrap_or(f).to_owned(), v["rule"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        vec![
+            ("0342-4ec5e360ae01.msg".to_owned(), "trailer-typo".to_owned()),
+            ("1438-1bc08143b5c6.msg".to_owned(), "message-empty".to_owned()),
+            ("1475-0102f65d72d5.msg".to_owned(), "no-stable-cc".to_owned()),
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn bad_input_exits_2_with_a_clear_message() -> TestResult {
+    let r = Repo::new()?;
+    let p = |n: &str| r.path().join(n).to_string_lossy().into_owned();
+    std::fs::write(p("empty"), "")?;
+    std::fs::write(p("junk"), [0u8, 159, 146, 150, 0, 1, 2])?;
+    std::fs::create_dir(p("nopatches"))?;
+    std::fs::write(p("nopatches/readme.txt"), "x")?;
+    let mut big = String::from("bpf: Big\n\n");
+    let line = "x".repeat(99) + "\n";
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str(&line);
+    }
+    std::fs::write(p("big.msg"), big)?;
+    std::fs::write(
+        p("cut.patch"),
+        "From: A <a@b>\nSubject: [PATCH bpf] bpf: x\n\nWhy.\n\nSigned-off-by: A <a@b>\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n-b\n",
+    )?;
+    for (name, needle) in [
+        ("missing", "cannot read it"),
+        ("empty", "it is empty"),
+        ("junk", "binary data"),
+        ("nopatches", "no *.patch files"),
+        ("big.msg", "may be at most"),
+        ("cut.patch", "truncated"),
+    ] {
+        let out = bpf_policy(&r, &["check", &p(name)])?;
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = stderr(&out);
+        assert!(err.contains(needle) && err.contains(&p(name)), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+    let out = bpf_policy(&r, &["check", "--tree", "bpf_next", &p("empty")])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown tree 'bpf_next'"));
+    let out = bpf_policy(&r, &["frobnicate"])?;
+    assert_eq!(out.status.code(), Some(2));
+    Ok(())
+}
+
+#[test]
+fn stdin_checkpatch_format_for_b4() -> TestResult {
+    let r = Repo::new()?;
+    r.commit("a.c", "0\n", "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    r.commit("a.c", "1\n", "bpf: fix thing\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-1"])?;
+    let out = r
+        .cmd(BIN)
+        .args(["check", "--format", "checkpatch", "-"])
+        .stdin(std::fs::File::open(&files[0])?)
+        .output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.starts_with("<stdin>:4: ERROR:MESSAGE_EMPTY: ")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("<stdin>:4: WARNING:FIXES_ADVISED: ")), "{text}");
+    Ok(())
+}
+
+#[test]
+fn config_regrades_and_disables() -> TestResult {
+    let r = Repo::new()?;
+    let p = r.path().join("m.txt");
+    std::fs::write(&p, "Add a thing\n\nBecause.\n\nSigned-off-by: A U Thor <author@example.org>\n")?;
+    let f = p.to_string_lossy().into_owned();
+    assert_eq!(json(&r, &[&f])?, (Some(0), vec!["subject-format".to_owned()]));
+    r.git(&["config", "bpf-policy.subject-format.severity", "error"])?;
+    assert_eq!(json(&r, &[&f])?, (Some(1), vec!["subject-format".to_owned()]));
+    r.git(&["config", "--add", "bpf-policy.disable", "subject-format"])?;
+    r.git(&["config", "--unset", "bpf-policy.subject-format.severity"])?;
+    assert_eq!(json(&r, &[&f])?, (Some(0), vec![]));
+    assert_eq!(json(&r, &["-W", "subject-format=warning", &f])?, (Some(0), vec!["subject-format".to_owned()]));
+    // --no-repo reads no config.
+    r.git(&["config", "bpf-policy.signoff-missing.severity", "off"])?;
+    std::fs::write(&p, "bpf: Add a thing\n\nBecause.\n")?;
+    assert_eq!(json(&r, &[&f])?, (Some(0), vec![]));
+    assert_eq!(json(&r, &["--no-repo", &f])?, (Some(1), vec!["signoff-missing".to_owned()]));
+    // A typo in config is reported, not ignored.
+    r.git(&["config", "bpf-policy.fixes-advisd.severity", "off"])?;
+    let out = bpf_policy(&r, &["check", &f])?;
+    assert!(stderr(&out).contains("did you mean fixes-advised"), "{}", stderr(&out));
+    Ok(())
+}
+
+#[test]
+fn rules_and_explain_come_from_the_table() -> TestResult {
+    let r = Repo::new()?;
+    let out = bpf_policy(&r, &["rules"])?;
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let ids: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(ids.len(), bpf_policy_ids().len());
+    for id in bpf_policy_ids() {
+        assert!(ids.contains(&id.as_str()), "{id}");
+        let out = bpf_policy(&r, &["explain", &id])?;
+        assert_eq!(out.status.code(), Some(0));
+        let e = stdout(&out);
+        assert!(e.contains("Policy: ") && e.contains("Bad:") && e.contains("Good:"), "{e}");
+    }
+    let out = bpf_policy(&r, &["explain", "fixes-requierd"])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean 'fixes-required'"));
+    Ok(())
+}
+
+/// The rule ids as POLICY.md lists them, so the table cannot silently lose one.
+fn bpf_policy_ids() -> Vec<String> {
+    [
+        "subject-tree", "subject-tree-unknown", "subject-version", "subject-format", "fixes-required",
+        "fixes-advised", "fixes-format", "fixes-commit", "message-empty", "signoff-missing", "signoff-author",
+        "trailer-typo", "no-stable-cc", "series-cover-letter", "cover-letter-placeholder", "cover-letter-empty",
+        "series-consistency", "series-changelog", "recipient-list", "verifier-selftests", "jit-tests",
+        "uapi-tools-sync", "samples-not-selftests", "merge-window", "fixup-commit",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
+#[test]
+fn color_only_when_asked_or_on_a_terminal() -> TestResult {
+    let r = Repo::new()?;
+    let p = r.path().join("m.txt");
+    std::fs::write(&p, "Add a thing\n\nBecause.\n\nSigned-off-by: A U Thor <author@example.org>\n")?;
+    let f = p.to_string_lossy().into_owned();
+    let out = bpf_policy(&r, &["check", &f])?;
+    assert!(!stdout(&out).contains('\x1b'));
+    let out = bpf_policy(&r, &["check", "--color=always", &f])?;
+    assert!(stdout(&out).contains('\x1b'));
+    Ok(())
+}
+
+#[test]
+fn mbox_of_a_series_is_one_series() -> TestResult {
+    let r = Repo::new()?;
+    three_commits(&r)?;
+    let out = r.cmd("git").args(["format-patch", "--stdout", "--subject-prefix=PATCH bpf-next", "-2"]).output()?;
+    let mbox = r.path().join("series.mbox");
+    std::fs::write(&mbox, &out.stdout)?;
+    let out = bpf_policy(&r, &["check", "--format", "json", &mbox.to_string_lossy()])?;
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["rule"], "series-cover-letter");
+    // Line numbers are lines of the mbox: the first patch's Subject: is line 4.
+    assert_eq!(lines[0]["line"], 4);
+    Ok(())
+}

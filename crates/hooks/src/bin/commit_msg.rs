@@ -1,0 +1,97 @@
+//! git's commit-msg hook: check the message about to be recorded. Never touches the file.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use bpf_policy::input::{As, InputError, read_items};
+use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, report, say};
+use bpf_policy_repo::{Repo, Session};
+
+const HOOK: &str = "commit-msg";
+
+fn main() -> ExitCode {
+    ExitCode::from(run())
+}
+
+fn run() -> u8 {
+    let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        say(HOOK, "usage: bpf-policy-commit-msg <message-file> (git passes it)");
+        return EXIT_UNUSABLE;
+    };
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            say(HOOK, format_args!("cannot read {}: {e}", path.display()));
+            return EXIT_UNUSABLE;
+        }
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let repo = match Repo::discover(&cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            say(HOOK, format_args!("warning: {e}; checking the message alone"));
+            None
+        }
+    };
+    if let Some(r) = &repo
+        && merge_in_progress(r.git_dir())
+    {
+        return EXIT_OK; // merges carry git's own message; no message rules apply
+    }
+    let session = Session::new(repo, true, None);
+    for w in &session.warnings {
+        say(HOOK, format_args!("warning: {w}"));
+    }
+    let origin = path.display().to_string();
+    let mut items = match read_items(&origin, &bytes, As::Message, &session.comment_char()) {
+        Ok(items) => items,
+        // git aborts an empty commit itself, with its own message.
+        Err(InputError::Empty | InputError::OnlyComments) => return EXIT_OK,
+        Err(e) => {
+            say(HOOK, format_args!("{origin}: {e}"));
+            return EXIT_UNUSABLE;
+        }
+    };
+    // b4 records its cover letter as a commit of its own (with EDITME until written); it is
+    // checked when the series is sent, not while b4 makes it.
+    if items.iter().any(|i| i.is_cover) {
+        return EXIT_OK;
+    }
+    if let Some(r) = &session.repo {
+        match r.staged_files() {
+            Ok(files) => {
+                for item in &mut items {
+                    item.files = Some(files.clone());
+                }
+            }
+            Err(e) => say(HOOK, format_args!("warning: cannot list the staged files ({e}); selftest-only exemptions are off")),
+        }
+    }
+    let diags = session.check(&items);
+    if report(&diags, items.len()) {
+        let saved = saved_message_path(&path);
+        say(
+            HOOK,
+            format_args!(
+                "commit blocked. Your message is kept in {0}; fix it and commit again with\n    git commit -e -F '{0}'\n  or, to commit anyway on purpose: git commit --no-verify",
+                saved.display()
+            ),
+        );
+        return EXIT_VIOLATION;
+    }
+    EXIT_OK
+}
+
+fn merge_in_progress(git_dir: &Path) -> bool {
+    git_dir.join("MERGE_HEAD").exists()
+}
+
+/// git reuses COMMIT_EDITMSG for the next commit; say where the message is in a form the
+/// user can pass back (absolute, since hooks run at the top of the worktree).
+fn saved_message_path(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+    }
+}
