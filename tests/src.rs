@@ -1,1 +1,126 @@
-//! End-to-end tests live in tests/.
+//! Test support shared by the command's tests and the end-to-end tests: temporary
+//! repositories driven by the real git, with a clean environment.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Environment variables that would make git (or us) look somewhere else.
+const GIT_ENV: &[&str] = &[
+    "GIT_DIR",
+    "GIT_INDEX_FILE",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_EDITOR",
+    "GIT_SEQUENCE_EDITOR",
+    "NO_COLOR",
+];
+
+/// Make a command hermetic: no inherited git state, a private HOME, fixed identities.
+pub fn hermetic(cmd: &mut Command, home: &Path) -> &mut Command {
+    for v in GIT_ENV {
+        cmd.env_remove(v);
+    }
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "A U Thor")
+        .env("GIT_AUTHOR_EMAIL", "author@example.org")
+        .env("GIT_COMMITTER_NAME", "A U Thor")
+        .env("GIT_COMMITTER_EMAIL", "author@example.org")
+        .env("GIT_AUTHOR_DATE", "2024-10-01T10:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2024-10-01T10:00:00+00:00")
+        .env("TERM", "dumb")
+}
+
+/// A temporary git repository.
+pub struct Repo {
+    pub dir: tempfile::TempDir,
+    pub home: tempfile::TempDir,
+}
+
+impl Repo {
+    pub fn new() -> Result<Repo, Box<dyn std::error::Error>> {
+        let r = Repo { dir: tempfile::tempdir()?, home: tempfile::tempdir()? };
+        r.git(&["init", "-q", "-b", "master"])?;
+        r.git(&["config", "user.name", "A U Thor"])?;
+        r.git(&["config", "user.email", "author@example.org"])?;
+        Ok(r)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(program);
+        hermetic(&mut c, self.home.path());
+        c.current_dir(self.dir.path());
+        c
+    }
+
+    /// Run git; fail the test on a non-zero exit.
+    pub fn git(&self, args: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
+        let out = self.cmd("git").args(args).output()?;
+        if !out.status.success() {
+            return Err(format!("git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Write a file (creating directories) and commit it with a message.
+    pub fn commit(&self, path: &str, content: &str, message: &str) -> Result<String, Box<dyn std::error::Error>> {
+        let p = self.dir.path().join(path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&p, content)?;
+        self.git(&["add", "--", path])?;
+        self.git(&["commit", "-q", "--no-verify", "-m", message])?;
+        Ok(self.git(&["rev-parse", "HEAD"])?.trim().to_owned())
+    }
+
+    /// `git format-patch` into a fresh directory; returns it and the files, sorted.
+    pub fn format_patch(&self, args: &[&str]) -> Result<(PathBuf, Vec<PathBuf>), Box<dyn std::error::Error>> {
+        let out = self.dir.path().join(format!("out-{}", std::process::id() ^ rand_suffix()));
+        let mut full = vec!["format-patch", "-q", "-o"];
+        let out_s = out.to_string_lossy().into_owned();
+        full.push(&out_s);
+        full.extend_from_slice(args);
+        self.git(&full)?;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&out)?.filter_map(Result::ok).map(|e| e.path()).collect();
+        files.sort();
+        Ok((out, files))
+    }
+}
+
+fn rand_suffix() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(1);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Rule ids in `--format json` output.
+pub fn rules_in(json: &str) -> Vec<String> {
+    json.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("rule").and_then(|r| r.as_str()).map(str::to_owned))
+        .collect()
+}

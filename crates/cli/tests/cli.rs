@@ -1,11 +1,9 @@
 //! `bpf-policy check` on real `git format-patch` output, the corpus, and bad input.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{Repo, TestResult, hermetic, rules_in, stderr, stdout};
+use bpf_policy_e2e::{Repo, TestResult, hermetic, rules_in, stderr, stdout};
 
 const BIN: &str = env!("CARGO_BIN_EXE_bpf-policy");
 
