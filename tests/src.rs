@@ -26,7 +26,7 @@ const GIT_ENV: &[&str] = &[
 ];
 
 /// Make a command hermetic: no inherited git state, a private HOME, fixed identities.
-pub fn hermetic(cmd: &mut Command, home: &Path) -> &mut Command {
+pub fn hermetic<'a>(cmd: &'a mut Command, home: &Path) -> &'a mut Command {
     for v in GIT_ENV {
         cmd.env_remove(v);
     }
@@ -43,6 +43,7 @@ pub fn hermetic(cmd: &mut Command, home: &Path) -> &mut Command {
 }
 
 /// A temporary git repository.
+#[derive(Debug)]
 pub struct Repo {
     pub dir: tempfile::TempDir,
     pub home: tempfile::TempDir,
@@ -50,7 +51,10 @@ pub struct Repo {
 
 impl Repo {
     pub fn new() -> Result<Repo, Box<dyn std::error::Error>> {
-        let r = Repo { dir: tempfile::tempdir()?, home: tempfile::tempdir()? };
+        let r = Repo {
+            dir: tempfile::tempdir()?,
+            home: tempfile::tempdir()?,
+        };
         r.git(&["init", "-q", "-b", "master"])?;
         r.git(&["config", "user.name", "A U Thor"])?;
         r.git(&["config", "user.email", "author@example.org"])?;
@@ -72,13 +76,22 @@ impl Repo {
     pub fn git(&self, args: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
         let out = self.cmd("git").args(args).output()?;
         if !out.status.success() {
-            return Err(format!("git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+            return Err(format!(
+                "git {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// Write a file (creating directories) and commit it with a message.
-    pub fn commit(&self, path: &str, content: &str, message: &str) -> Result<String, Box<dyn std::error::Error>> {
+    pub fn commit(
+        &self,
+        path: &str,
+        content: &str,
+        message: &str,
+    ) -> Result<String, Box<dyn std::error::Error>> {
         let p = self.dir.path().join(path);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent)?;
@@ -90,14 +103,23 @@ impl Repo {
     }
 
     /// `git format-patch` into a fresh directory; returns it and the files, sorted.
-    pub fn format_patch(&self, args: &[&str]) -> Result<(PathBuf, Vec<PathBuf>), Box<dyn std::error::Error>> {
-        let out = self.dir.path().join(format!("out-{}", std::process::id() ^ rand_suffix()));
+    pub fn format_patch(
+        &self,
+        args: &[&str],
+    ) -> Result<(PathBuf, Vec<PathBuf>), Box<dyn std::error::Error>> {
+        let out = self
+            .dir
+            .path()
+            .join(format!("out-{}", std::process::id() ^ rand_suffix()));
         let mut full = vec!["format-patch", "-q", "-o"];
         let out_s = out.to_string_lossy().into_owned();
         full.push(&out_s);
         full.extend_from_slice(args);
         self.git(&full)?;
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&out)?.filter_map(Result::ok).map(|e| e.path()).collect();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&out)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
         files.sort();
         Ok((out, files))
     }

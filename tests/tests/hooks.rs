@@ -18,7 +18,15 @@ fn target_dir() -> Result<&'static Path, String> {
         .get_or_init(|| {
             let dir = workspace().join("target").join("e2e");
             let out = Command::new(env!("CARGO"))
-                .args(["build", "--release", "--quiet", "-p", "bpf-policy-cli", "-p", "bpf-policy-hooks"])
+                .args([
+                    "build",
+                    "--release",
+                    "--quiet",
+                    "-p",
+                    "bpf-policy-cli",
+                    "-p",
+                    "bpf-policy-hooks",
+                ])
                 .env("CARGO_TARGET_DIR", &dir)
                 .current_dir(workspace())
                 .output()
@@ -73,7 +81,11 @@ fn commit(r: &Repo, file: &str, msg: &str) -> Result<Output, Box<dyn std::error:
 }
 
 fn base_commit(r: &Repo) -> Result<String, Box<dyn std::error::Error>> {
-    let out = commit(r, "kernel/bpf/syscall.c", &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"))?;
+    let out = commit(
+        r,
+        "kernel/bpf/syscall.c",
+        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
+    )?;
     assert!(out.status.success(), "{}", stderr(&out));
     Ok(r.git(&["rev-parse", "HEAD"])?.trim().to_owned())
 }
@@ -102,12 +114,22 @@ fn commit_msg_accepts_good_and_rejects_bad_messages() -> TestResult {
     let r = installed(Some("bpf"))?;
     let bug = base_commit(&r)?;
     let fixes = format!("Fixes: {} (\"bpf: Add map refcounting\")", &bug[..12]);
-    let out = commit(&r, "kernel/bpf/syscall.c", &format!("bpf: Fix a double free\n\n{WHY}\n\n{fixes}\n{SOB}"))?;
+    let out = commit(
+        &r,
+        "kernel/bpf/syscall.c",
+        &format!("bpf: Fix a double free\n\n{WHY}\n\n{fixes}\n{SOB}"),
+    )?;
     assert!(out.status.success(), "{}", stderr(&out));
 
     for (msg, rule) in [
-        (format!("bpf: Fix another double free\n\n{WHY}\n\n{SOB}"), "fixes-required"),
-        (format!("bpf: Fix it\n\n{WHY}\n\n{fixes}\nCc: stable@vger.kernel.org\n{SOB}"), "no-stable-cc"),
+        (
+            format!("bpf: Fix another double free\n\n{WHY}\n\n{SOB}"),
+            "fixes-required",
+        ),
+        (
+            format!("bpf: Fix it\n\n{WHY}\n\n{fixes}\nCc: stable@vger.kernel.org\n{SOB}"),
+            "no-stable-cc",
+        ),
         (format!("bpf: Fix it\n\n{fixes}\n{SOB}"), "message-empty"),
     ] {
         let head = r.git(&["rev-parse", "HEAD"])?;
@@ -115,15 +137,26 @@ fn commit_msg_accepts_good_and_rejects_bad_messages() -> TestResult {
         assert_eq!(out.status.code(), Some(1), "{rule}");
         let err = stderr(&out);
         assert!(err.contains(&format!("error[{rule}]")), "{rule}: {err}");
-        assert!(err.contains("git commit -e -F") && err.contains("--no-verify"), "{err}");
-        assert_eq!(r.git(&["rev-parse", "HEAD"])?, head, "nothing was committed");
+        assert!(
+            err.contains("git commit -e -F") && err.contains("--no-verify"),
+            "{err}"
+        );
+        assert_eq!(
+            r.git(&["rev-parse", "HEAD"])?,
+            head,
+            "nothing was committed"
+        );
         // The message is still there, untouched, for the user to edit.
         let kept = std::fs::read_to_string(r.path().join(".git/COMMIT_EDITMSG"))?;
         assert_eq!(kept.trim_end(), msg.trim_end());
         r.git(&["reset", "-q"])?;
     }
     // A selftests-only fix for bpf needs no Fixes: (the staged files say so).
-    let out = commit(&r, "tools/testing/selftests/bpf/prog_tests/x.c", &format!("selftests/bpf: Fix a flaky test\n\n{WHY}\n\n{SOB}"))?;
+    let out = commit(
+        &r,
+        "tools/testing/selftests/bpf/prog_tests/x.c",
+        &format!("selftests/bpf: Fix a flaky test\n\n{WHY}\n\n{SOB}"),
+    )?;
     assert!(out.status.success(), "{}", stderr(&out));
     Ok(())
 }
@@ -132,16 +165,26 @@ fn commit_msg_accepts_good_and_rejects_bad_messages() -> TestResult {
 fn commit_msg_ignores_comments_and_the_verbose_diff() -> TestResult {
     let r = installed(Some("bpf-next"))?;
     base_commit(&r)?;
-    std::fs::write(r.path().join("notes.txt"), "Cc: stable@vger.kernel.org\nSigned-off-by: Nobody <x@y>\n")?;
+    std::fs::write(
+        r.path().join("notes.txt"),
+        "Cc: stable@vger.kernel.org\nSigned-off-by: Nobody <x@y>\n",
+    )?;
     r.git(&["add", "notes.txt"])?;
     // An editor that writes the message above what git put in the file.
     let editor = r.path().join("editor.sh");
     std::fs::write(
         &editor,
-        format!("#!/bin/sh\n{{ printf 'bpf: Add notes\\n\\n{}\\n\\n{SOB}\\n'; cat \"$1\"; }} > \"$1.new\" && mv \"$1.new\" \"$1\"\n", WHY.replace('\n', "\\n")),
+        format!(
+            "#!/bin/sh\n{{ printf 'bpf: Add notes\\n\\n{}\\n\\n{SOB}\\n'; cat \"$1\"; }} > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
+            WHY.replace('\n', "\\n")
+        ),
     )?;
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-    let out = r.cmd("git").args(["commit", "-q", "-v"]).env("GIT_EDITOR", &editor).output()?;
+    let out = r
+        .cmd("git")
+        .args(["commit", "-q", "-v"])
+        .env("GIT_EDITOR", &editor)
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
     let msg = r.git(&["log", "-1", "--format=%B"])?;
     assert!(!msg.contains("stable"), "{msg}");
@@ -150,7 +193,11 @@ fn commit_msg_ignores_comments_and_the_verbose_diff() -> TestResult {
     r.git(&["config", "core.commentChar", ";"])?;
     std::fs::write(r.path().join("notes.txt"), "more\n")?;
     r.git(&["add", "notes.txt"])?;
-    let out = r.cmd("git").args(["commit", "-q", "-v"]).env("GIT_EDITOR", &editor).output()?;
+    let out = r
+        .cmd("git")
+        .args(["commit", "-q", "-v"])
+        .env("GIT_EDITOR", &editor)
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
     Ok(())
 }
@@ -161,16 +208,33 @@ fn merges_and_fixups_pass_commit_msg() -> TestResult {
     base_commit(&r)?;
     r.git(&["checkout", "-q", "-b", "side"])?;
     let fix_msg = |n: &str| format!("selftests/bpf: Add test {n}\n\n{WHY}\n\n{SOB}");
-    assert!(commit(&r, "tools/testing/selftests/bpf/a.c", &fix_msg("a"))?.status.success());
+    assert!(
+        commit(&r, "tools/testing/selftests/bpf/a.c", &fix_msg("a"))?
+            .status
+            .success()
+    );
     r.git(&["checkout", "-q", "master"])?;
-    assert!(commit(&r, "tools/testing/selftests/bpf/b.c", &fix_msg("b"))?.status.success());
+    assert!(
+        commit(&r, "tools/testing/selftests/bpf/b.c", &fix_msg("b"))?
+            .status
+            .success()
+    );
     // git's own merge message has no body and no sign-off.
-    let out = r.cmd("git").args(["merge", "-q", "--no-ff", "--no-edit", "side"]).output()?;
+    let out = r
+        .cmd("git")
+        .args(["merge", "-q", "--no-ff", "--no-edit", "side"])
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(r.git(&["rev-list", "--count", "--merges", "HEAD"])?.trim(), "1");
+    assert_eq!(
+        r.git(&["rev-list", "--count", "--merges", "HEAD"])?.trim(),
+        "1"
+    );
     std::fs::write(r.path().join("tools/testing/selftests/bpf/a.c"), "y\n")?;
     r.git(&["add", "-A"])?;
-    let out = r.cmd("git").args(["commit", "-q", "--fixup", "HEAD~1"]).output()?;
+    let out = r
+        .cmd("git")
+        .args(["commit", "-q", "--fixup", "HEAD~1"])
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
     Ok(())
 }
@@ -178,14 +242,27 @@ fn merges_and_fixups_pass_commit_msg() -> TestResult {
 /// A bare remote the repository pushes to.
 fn with_remote(r: &Repo) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let bare = r.home.path().join("remote.git");
-    let out = r.cmd("git").args(["init", "-q", "--bare"]).arg(&bare).output()?;
+    let out = r
+        .cmd("git")
+        .args(["init", "-q", "--bare"])
+        .arg(&bare)
+        .output()?;
     assert!(out.status.success());
     r.git(&["remote", "add", "origin", &bare.to_string_lossy()])?;
     Ok(bare)
 }
 
-fn remote_ref(r: &Repo, bare: &Path, name: &str) -> Result<Option<String>, Box<dyn std::error::Error>> {
-    let out = r.cmd("git").arg("--git-dir").arg(bare).args(["rev-parse", "--verify", "-q", name]).output()?;
+fn remote_ref(
+    r: &Repo,
+    bare: &Path,
+    name: &str,
+) -> Result<Option<String>, Box<dyn std::error::Error>> {
+    let out = r
+        .cmd("git")
+        .arg("--git-dir")
+        .arg(bare)
+        .args(["rev-parse", "--verify", "-q", name])
+        .output()?;
     Ok(out.status.success().then(|| stdout(&out).trim().to_owned()))
 }
 
@@ -195,11 +272,25 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
     let bare = with_remote(&r)?;
     base_commit(&r)?;
     // New branch.
-    let out = r.cmd("git").args(["push", "-q", "origin", "master"]).output()?;
+    let out = r
+        .cmd("git")
+        .args(["push", "-q", "origin", "master"])
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
     // Update with a good commit.
-    assert!(commit(&r, "kernel/bpf/a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?.status.success());
-    let out = r.cmd("git").args(["push", "-q", "origin", "master"]).output()?;
+    assert!(
+        commit(
+            &r,
+            "kernel/bpf/a.c",
+            &format!("bpf: Add a\n\n{WHY}\n\n{SOB}")
+        )?
+        .status
+        .success()
+    );
+    let out = r
+        .cmd("git")
+        .args(["push", "-q", "origin", "master"])
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
     let good = r.git(&["rev-parse", "HEAD"])?.trim().to_owned();
     // A bad commit (no sign-off, made with --no-verify) blocks the push; nothing arrives.
@@ -207,10 +298,20 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
     r.git(&["commit", "-qam", "bpf: Change a\n\nWhy."])?;
     let out = r.cmd("git").args(["push", "origin", "master"]).output()?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("error[signoff-missing]"), "{}", stderr(&out));
-    assert_eq!(remote_ref(&r, &bare, "refs/heads/master")?, Some(good.clone()));
+    assert!(
+        stderr(&out).contains("error[signoff-missing]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        remote_ref(&r, &bare, "refs/heads/master")?,
+        Some(good.clone())
+    );
     // ... also as a new branch, and behind a tag.
-    let out = r.cmd("git").args(["push", "origin", "HEAD:refs/heads/topic"]).output()?;
+    let out = r
+        .cmd("git")
+        .args(["push", "origin", "HEAD:refs/heads/topic"])
+        .output()?;
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(remote_ref(&r, &bare, "refs/heads/topic")?, None);
     r.git(&["tag", "-a", "-m", "tag", "t1"])?;
@@ -219,10 +320,27 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
     // Fix it, force push over history the remote has; delete a branch.
     r.git(&["reset", "-q", "--hard", "HEAD~1"])?;
     std::fs::write(r.path().join("kernel/bpf/a.c"), "good\n")?;
-    r.git(&["commit", "-qam", &format!("bpf: Change a\n\n{WHY}\n\n{SOB}")])?;
-    let out = r.cmd("git").args(["push", "-q", "--force", "origin", "master", "HEAD:refs/heads/topic"]).output()?;
+    r.git(&[
+        "commit",
+        "-qam",
+        &format!("bpf: Change a\n\n{WHY}\n\n{SOB}"),
+    ])?;
+    let out = r
+        .cmd("git")
+        .args([
+            "push",
+            "-q",
+            "--force",
+            "origin",
+            "master",
+            "HEAD:refs/heads/topic",
+        ])
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = r.cmd("git").args(["push", "-q", "origin", ":refs/heads/topic"]).output()?;
+    let out = r
+        .cmd("git")
+        .args(["push", "-q", "origin", ":refs/heads/topic"])
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(remote_ref(&r, &bare, "refs/heads/topic")?, None);
     // fixup! commits do not leave the machine.
@@ -231,7 +349,11 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
     r.git(&["commit", "-q", "--fixup", "HEAD"])?;
     let out = r.cmd("git").args(["push", "origin", "master"]).output()?;
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("error[fixup-commit]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[fixup-commit]"),
+        "{}",
+        stderr(&out)
+    );
     Ok(())
 }
 
@@ -239,13 +361,21 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
 fn pre_push_to_a_fixes_tree_needs_fixes_tags() -> TestResult {
     let r = installed(None)?;
     let dir = r.home.path().join("bpf.git");
-    let out = r.cmd("git").args(["init", "-q", "--bare"]).arg(&dir).output()?;
+    let out = r
+        .cmd("git")
+        .args(["init", "-q", "--bare"])
+        .arg(&dir)
+        .output()?;
     assert!(out.status.success());
     r.git(&["remote", "add", "bpf", &dir.to_string_lossy()])?;
     base_commit(&r)?;
     let out = r.cmd("git").args(["push", "bpf", "master"]).output()?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("error[fixes-required]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[fixes-required]"),
+        "{}",
+        stderr(&out)
+    );
     Ok(())
 }
 
@@ -254,7 +384,10 @@ fn smtp_script(r: &Repo) -> Result<(PathBuf, PathBuf), Box<dyn std::error::Error
     let log = r.home.path().join("sent");
     std::fs::create_dir_all(&log)?;
     let script = r.home.path().join("sendmail.sh");
-    std::fs::write(&script, format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()))?;
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()),
+    )?;
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
     Ok((script, log))
 }
@@ -265,7 +398,13 @@ fn sent(log: &Path) -> Result<usize, std::io::Error> {
 
 fn send_email(r: &Repo, script: &Path, files: &[PathBuf]) -> Result<Output, std::io::Error> {
     r.cmd("git")
-        .args(["send-email", "--confirm=never", "--suppress-cc=all", "--to=bpf@vger.kernel.org", "--from=A U Thor <author@example.org>"])
+        .args([
+            "send-email",
+            "--confirm=never",
+            "--suppress-cc=all",
+            "--to=bpf@vger.kernel.org",
+            "--from=A U Thor <author@example.org>",
+        ])
         .arg(format!("--smtp-server={}", script.display()))
         .args(files)
         .output()
@@ -275,15 +414,35 @@ fn send_email(r: &Repo, script: &Path, files: &[PathBuf]) -> Result<Output, std:
 fn send_email_sends_good_series_and_nothing_of_a_bad_one() -> TestResult {
     let r = installed(None)?;
     base_commit(&r)?;
-    assert!(commit(&r, "kernel/bpf/a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?.status.success());
-    assert!(commit(&r, "tools/testing/selftests/bpf/a.c", &format!("selftests/bpf: Test a\n\n{WHY}\n\n{SOB}"))?.status.success());
+    assert!(
+        commit(
+            &r,
+            "kernel/bpf/a.c",
+            &format!("bpf: Add a\n\n{WHY}\n\n{SOB}")
+        )?
+        .status
+        .success()
+    );
+    assert!(
+        commit(
+            &r,
+            "tools/testing/selftests/bpf/a.c",
+            &format!("selftests/bpf: Test a\n\n{WHY}\n\n{SOB}")
+        )?
+        .status
+        .success()
+    );
     let (script, log) = smtp_script(&r)?;
 
     // Two patches, no cover letter: nothing goes out.
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-2"])?;
     let out = send_email(&r, &script, &files)?;
     assert_ne!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("series-cover-letter"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("series-cover-letter"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(sent(&log)?, 0);
 
     // No tree in the prefix: nothing goes out.
@@ -294,13 +453,22 @@ fn send_email_sends_good_series_and_nothing_of_a_bad_one() -> TestResult {
     assert_eq!(sent(&log)?, 0);
 
     // A proper series goes out whole; --dry-run validates too.
-    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
+    let (_, files) =
+        r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
     let cover = std::fs::read_to_string(&files[0])?
         .replace("*** SUBJECT HERE ***", "bpf: Add a")
         .replace("*** BLURB HERE ***", "This series adds a, with a test.");
     std::fs::write(&files[0], cover)?;
     let mut dry = r.cmd("git");
-    dry.args(["send-email", "--dry-run", "--confirm=never", "--suppress-cc=all", "--to=bpf@vger.kernel.org", "--from=A <a@b>"]).args(&files);
+    dry.args([
+        "send-email",
+        "--dry-run",
+        "--confirm=never",
+        "--suppress-cc=all",
+        "--to=bpf@vger.kernel.org",
+        "--from=A <a@b>",
+    ])
+    .args(&files);
     let out = dry.output()?;
     assert!(out.status.success(), "{}", stderr(&out));
     let out = send_email(&r, &script, &files)?;
@@ -313,18 +481,36 @@ fn send_email_sends_good_series_and_nothing_of_a_bad_one() -> TestResult {
 fn send_email_checks_recipients_from_the_header_file() -> TestResult {
     let r = installed(None)?;
     base_commit(&r)?;
-    assert!(commit(&r, "kernel/bpf/a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?.status.success());
+    assert!(
+        commit(
+            &r,
+            "kernel/bpf/a.c",
+            &format!("bpf: Add a\n\n{WHY}\n\n{SOB}")
+        )?
+        .status
+        .success()
+    );
     let (script, log) = smtp_script(&r)?;
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-1"])?;
     let out = r
         .cmd("git")
-        .args(["send-email", "--confirm=never", "--suppress-cc=all", "--to=netdev@vger.kernel.org", "--cc=stable@vger.kernel.org", "--from=A <a@b>"])
+        .args([
+            "send-email",
+            "--confirm=never",
+            "--suppress-cc=all",
+            "--to=netdev@vger.kernel.org",
+            "--cc=stable@vger.kernel.org",
+            "--from=A <a@b>",
+        ])
         .arg(format!("--smtp-server={}", script.display()))
         .args(&files)
         .output()?;
     assert_ne!(out.status.code(), Some(0));
     let err = stderr(&out);
-    assert!(err.contains("recipient-list") && err.contains("no-stable-cc"), "{err}");
+    assert!(
+        err.contains("recipient-list") && err.contains("no-stable-cc"),
+        "{err}"
+    );
     assert_eq!(sent(&log)?, 0);
     Ok(())
 }
@@ -335,8 +521,16 @@ fn snapshot(dir: &Path) -> Result<Vec<(String, Vec<u8>, u32)>, std::io::Error> {
     for e in std::fs::read_dir(dir)? {
         let e = e?;
         let meta = std::fs::symlink_metadata(e.path())?;
-        let content = if meta.is_file() { std::fs::read(e.path())? } else { Vec::new() };
-        v.push((e.file_name().to_string_lossy().into_owned(), content, meta.permissions().mode()));
+        let content = if meta.is_file() {
+            std::fs::read(e.path())?
+        } else {
+            Vec::new()
+        };
+        v.push((
+            e.file_name().to_string_lossy().into_owned(),
+            content,
+            meta.permissions().mode(),
+        ));
     }
     v.sort();
     Ok(v)
@@ -348,7 +542,10 @@ fn installer_chains_existing_hooks_and_restores_them() -> TestResult {
     let hooks = r.path().join(".git/hooks");
     let mine = "#!/bin/sh\necho my-hook-ran >&2\ntest -z \"$BLOCK\"\n";
     std::fs::write(hooks.join("commit-msg"), mine)?;
-    std::fs::set_permissions(hooks.join("commit-msg"), std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    std::fs::set_permissions(
+        hooks.join("commit-msg"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
     let before = snapshot(&hooks)?;
 
     let out = install(&r, &["--no-build", "--tree", "bpf-next"])?;
@@ -360,11 +557,24 @@ fn installer_chains_existing_hooks_and_restores_them() -> TestResult {
 
     base_commit(&r)?;
     let out = commit(&r, "a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?;
-    assert!(out.status.success() && stderr(&out).contains("my-hook-ran"), "{}", stderr(&out));
+    assert!(
+        out.status.success() && stderr(&out).contains("my-hook-ran"),
+        "{}",
+        stderr(&out)
+    );
     // The earlier hook's failure still blocks.
     std::fs::write(r.path().join("a.c"), "z\n")?;
     r.git(&["add", "a.c"])?;
-    let out = r.cmd("git").args(["commit", "-q", "-m", &format!("bpf: Add b\n\n{WHY}\n\n{SOB}")]).env("BLOCK", "1").output()?;
+    let out = r
+        .cmd("git")
+        .args([
+            "commit",
+            "-q",
+            "-m",
+            &format!("bpf: Add b\n\n{WHY}\n\n{SOB}"),
+        ])
+        .env("BLOCK", "1")
+        .output()?;
     assert!(!out.status.success());
 
     let out = install(&r, &["--uninstall"])?;
@@ -381,7 +591,18 @@ fn installer_follows_worktrees_hooks_path_and_spaces() -> TestResult {
     let wt = r.home.path().join("my work tree");
     r.git(&["worktree", "add", "-q", &wt.to_string_lossy()])?;
     let bin = r.home.path().join("bin dir");
-    let out = install(&r, &["--no-build", "--repo", &wt.to_string_lossy(), "--bin-dir", &bin.to_string_lossy(), "--tree", "bpf"])?;
+    let out = install(
+        &r,
+        &[
+            "--no-build",
+            "--repo",
+            &wt.to_string_lossy(),
+            "--bin-dir",
+            &bin.to_string_lossy(),
+            "--tree",
+            "bpf",
+        ],
+    )?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(r.path().join(".git/hooks/commit-msg").exists());
     let mut c = Command::new("git");
@@ -391,8 +612,21 @@ fn installer_follows_worktrees_hooks_path_and_spaces() -> TestResult {
     assert!(out.status.success());
     let mut c = Command::new("git");
     hermetic(&mut c, r.home.path());
-    let out = c.current_dir(&wt).args(["commit", "-q", "-m", &format!("bpf: Fix it\n\n{WHY}\n\n{SOB}")]).output()?;
-    assert_eq!(out.status.code(), Some(1), "the bpf tree needs Fixes: {}", stderr(&out));
+    let out = c
+        .current_dir(&wt)
+        .args([
+            "commit",
+            "-q",
+            "-m",
+            &format!("bpf: Fix it\n\n{WHY}\n\n{SOB}"),
+        ])
+        .output()?;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the bpf tree needs Fixes: {}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("fixes-required"));
 
     // core.hooksPath is honoured and reported.
@@ -416,6 +650,9 @@ fn shim_explains_a_missing_binary() -> TestResult {
     let out = commit(&r, "a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?;
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("is missing") && err.contains("install.sh"), "{err}");
+    assert!(
+        err.contains("is missing") && err.contains("install.sh"),
+        "{err}"
+    );
     Ok(())
 }

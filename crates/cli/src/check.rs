@@ -8,11 +8,13 @@ use bpf_policy::input::{As, InputError, read_items};
 use bpf_policy::item::{Item, ItemKind};
 use bpf_policy::message::CommentChar;
 use bpf_policy::render::{Format, render, reporter};
-use bpf_policy::tree::{Tree, TreeSource};
-use bpf_policy::{Config, Context, Diagnostic, Severity, check};
-use bpf_policy_repo::Repo;
+use bpf_policy::tree::Tree;
+use bpf_policy::{Diagnostic, Severity};
+use bpf_policy_repo::{Repo, Session};
 
-use crate::{AsArg, CheckArgs, EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, FormatArg, print_out, use_color};
+use crate::{
+    AsArg, CheckArgs, EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, FormatArg, print_out, use_color,
+};
 
 /// Files larger than this are refused before they are read.
 const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -20,7 +22,10 @@ const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 enum Unusable {
     #[error("{path}: cannot read it: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {source}")]
     Input { path: String, source: InputError },
     #[error("{0}: no *.patch files in this directory")]
@@ -47,63 +52,76 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     let explicit = match &args.tree {
-        Some(t) => Some(t.parse::<Tree>().map_err(|e| Unusable::Usage(e.to_string()))?),
+        Some(t) => Some(
+            t.parse::<Tree>()
+                .map_err(|e| Unusable::Usage(e.to_string()))?,
+        ),
         None => None,
     };
     let repo = open_repo(args)?;
-    let pairs = match (&repo, args.no_repo) {
-        (_, true) => Vec::new(),
-        (Some(r), false) => r.policy_config(),
-        (None, false) => bpf_policy_repo::global_policy_config(),
-    };
-    let (mut cfg, problems) = Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    for p in problems {
+    let mut session = Session::new(repo, !args.no_repo, explicit);
+    for p in &session.warnings {
         eprintln!("bpf-policy: warning: {p}");
     }
     for spec in &args.severity {
         let (id, level) = spec
             .split_once('=')
             .ok_or_else(|| Unusable::Usage(format!("-W {spec}: expected RULE=LEVEL")))?;
-        let rule = bpf_policy::config::find_rule(id.trim())
-            .ok_or_else(|| Unusable::Usage(format!("-W {spec}: no rule is called '{id}' (bpf-policy rules lists them)")))?;
-        let level: Level = level.parse().map_err(|e: bpf_policy::diag::BadSeverity| Unusable::Usage(format!("-W {spec}: {e}")))?;
-        cfg.set(rule.id, level);
+        let rule = bpf_policy::config::find_rule(id.trim()).ok_or_else(|| {
+            Unusable::Usage(format!(
+                "-W {spec}: no rule is called '{id}' (bpf-policy rules lists them)"
+            ))
+        })?;
+        let level: Level = level.parse().map_err(|e: bpf_policy::diag::BadSeverity| {
+            Unusable::Usage(format!("-W {spec}: {e}"))
+        })?;
+        session.config.set(rule.id, level);
     }
-    let tree: Option<(Tree, TreeSource)> = match &repo {
-        Some(r) => r.infer_tree(explicit),
-        None => explicit
-            .map(|t| (t, TreeSource::Explicit))
-            .or_else(|| cfg.tree.map(|t| (t, TreeSource::Config))),
-    };
     if args.verbose {
-        match &repo {
+        match &session.repo {
             Some(r) => eprintln!("bpf-policy: repository {}", r.git_dir().display()),
             None => eprintln!("bpf-policy: no repository"),
         }
-        match &tree {
+        match &session.tree {
             Some((t, s)) => eprintln!("bpf-policy: target tree {t} (from {s})"),
-            None => eprintln!("bpf-policy: target tree unknown; each patch's subject prefix decides"),
+            None => {
+                eprintln!("bpf-policy: target tree unknown; each patch's subject prefix decides")
+            }
         }
     }
-    let comment = repo.as_ref().map_or(CommentChar::Hash, Repo::comment_char);
+    let comment = session.comment_char();
 
     let mut unusable = Vec::new();
     let mut series: Vec<Item> = Vec::new();
     let mut singles: Vec<Item> = Vec::new();
     let mut inputs = 0usize;
     if let Some(range) = &args.range {
-        let Some(r) = &repo else {
-            return Err(Unusable::NoRepo(args.repo.as_ref().map_or(".".into(), |p| p.display().to_string())));
+        let Some(r) = &session.repo else {
+            return Err(Unusable::NoRepo(
+                args.repo
+                    .as_ref()
+                    .map_or(".".into(), |p| p.display().to_string()),
+            ));
         };
         for c in r.range(range)? {
             inputs += 1;
-            series.push(Item::from_commit(&c.id, &c.message, c.author, c.files, c.parent_count));
+            series.push(Item::from_commit(
+                &c.id,
+                &c.message,
+                c.author,
+                c.files,
+                c.parent_count,
+            ));
         }
         if series.is_empty() {
             eprintln!("bpf-policy: the range {range} holds no commits");
         }
     } else {
-        let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
+        let paths: Vec<PathBuf> = if args.paths.is_empty() {
+            vec![PathBuf::from("-")]
+        } else {
+            args.paths.clone()
+        };
         let mode = match args.as_ {
             AsArg::Auto => As::Auto,
             AsArg::Message => As::Message,
@@ -126,17 +144,12 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         }
     }
 
-    let facts = repo.as_ref().map(Repo::facts);
-    let cx = Context {
-        tree: tree.as_ref().map(|(t, s)| (*t, s)),
-        repo: facts.as_ref().map(|f| f as &dyn bpf_policy::repo::RepoFacts),
-    };
     let mut diags: Vec<Diagnostic> = Vec::new();
     if !series.is_empty() {
-        diags.extend(check(&series, &cx, &cfg));
+        diags.extend(session.check(&series));
     }
     for item in &singles {
-        diags.extend(check(std::slice::from_ref(item), &cx, &cfg));
+        diags.extend(session.check(std::slice::from_ref(item)));
     }
     let format = match args.format {
         FormatArg::Human => Format::Human,
@@ -166,13 +179,18 @@ fn open_repo(args: &CheckArgs) -> Result<Option<Repo>, Unusable> {
     if let Some(dir) = &args.repo {
         return Ok(Some(Repo::open(dir)?));
     }
-    let cwd = std::env::current_dir().map_err(|source| Unusable::Io { path: ".".into(), source })?;
+    let cwd = std::env::current_dir().map_err(|source| Unusable::Io {
+        path: ".".into(),
+        source,
+    })?;
     match Repo::discover(&cwd) {
         Ok(r) => Ok(r),
         Err(e) if args.range.is_some() => Err(e.into()),
         Err(e) => {
             // The text can still be checked; say what is lost.
-            eprintln!("bpf-policy: warning: {e}; checking without the repository (no Fixes: verification)");
+            eprintln!(
+                "bpf-policy: warning: {e}; checking without the repository (no Fixes: verification)"
+            );
             Ok(None)
         }
     }
@@ -186,16 +204,28 @@ fn load(path: &Path, mode: As, comment: &CommentChar) -> Result<Vec<Item>, Unusa
             .lock()
             .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut buf)
-            .map_err(|source| Unusable::Io { path: "<stdin>".into(), source })?;
+            .map_err(|source| Unusable::Io {
+                path: "<stdin>".into(),
+                source,
+            })?;
         if buf.len() as u64 > MAX_FILE_BYTES {
             return Err(Unusable::Huge("<stdin>".into()));
         }
-        return read_items("<stdin>", &buf, mode, comment).map_err(|source| Unusable::Input { path: "<stdin>".into(), source });
+        return read_items("<stdin>", &buf, mode, comment).map_err(|source| Unusable::Input {
+            path: "<stdin>".into(),
+            source,
+        });
     }
-    let meta = std::fs::metadata(path).map_err(|source| Unusable::Io { path: name.clone(), source })?;
+    let meta = std::fs::metadata(path).map_err(|source| Unusable::Io {
+        path: name.clone(),
+        source,
+    })?;
     if meta.is_dir() {
         let mut patches: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|source| Unusable::Io { path: name.clone(), source })?
+            .map_err(|source| Unusable::Io {
+                path: name.clone(),
+                source,
+            })?
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "patch") && p.is_file())
@@ -206,13 +236,21 @@ fn load(path: &Path, mode: As, comment: &CommentChar) -> Result<Vec<Item>, Unusa
         }
         let mut items = Vec::new();
         for p in &patches {
-            items.extend(load(p, if mode == As::Auto { As::Email } else { mode }, comment)?);
+            items.extend(load(
+                p,
+                if mode == As::Auto { As::Email } else { mode },
+                comment,
+            )?);
         }
         return Ok(items);
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Unusable::Huge(name));
     }
-    let bytes = std::fs::read(path).map_err(|source| Unusable::Io { path: name.clone(), source })?;
-    read_items(&name, &bytes, mode, comment).map_err(|source| Unusable::Input { path: name, source })
+    let bytes = std::fs::read(path).map_err(|source| Unusable::Io {
+        path: name.clone(),
+        source,
+    })?;
+    read_items(&name, &bytes, mode, comment)
+        .map_err(|source| Unusable::Input { path: name, source })
 }

@@ -11,8 +11,18 @@ pub fn rules_table() -> String {
     let width = RULES.iter().map(|r| r.info.id.len()).max().unwrap_or(0);
     let mut s = String::new();
     for r in RULES {
-        let repo = if r.info.needs_repo { " (needs a repository)" } else { "" };
-        let _ = writeln!(s, "{:<width$}  {:<7}  {}{repo}", r.info.id, r.info.severity.name(), r.info.summary);
+        let repo = if r.info.needs_repo {
+            " (needs a repository)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "{:<width$}  {:<7}  {}{repo}",
+            r.info.id,
+            r.info.severity.name(),
+            r.info.summary
+        );
     }
     s
 }
@@ -26,7 +36,9 @@ pub fn explain(id: &str) -> Result<String, String> {
             .min_by_key(|r| edit_distance(r, id))
             .filter(|r| edit_distance(r, id) <= 4);
         return Err(match near {
-            Some(n) => format!("no rule is called '{id}'; did you mean '{n}'? (bpf-policy rules lists them)"),
+            Some(n) => format!(
+                "no rule is called '{id}'; did you mean '{n}'? (bpf-policy rules lists them)"
+            ),
             None => format!("no rule is called '{id}' (bpf-policy rules lists them)"),
         });
     };
@@ -36,9 +48,17 @@ pub fn explain(id: &str) -> Result<String, String> {
     let _ = writeln!(s, "{}\n", fill(r.explanation, 78));
     let _ = writeln!(s, "Policy: {}", r.section);
     if r.needs_repo {
-        let _ = writeln!(s, "Needs a repository: it stays silent with --no-repo or outside one.");
+        let _ = writeln!(
+            s,
+            "Needs a repository: it stays silent with --no-repo or outside one."
+        );
     }
-    let _ = writeln!(s, "\nBad:\n{}\n\nGood:\n{}\n", indent(r.bad), indent(r.good));
+    let _ = writeln!(
+        s,
+        "\nBad:\n{}\n\nGood:\n{}\n",
+        indent(r.bad),
+        indent(r.good)
+    );
     let _ = writeln!(
         s,
         "Configure:\n    git config bpf-policy.{id}.severity error|warning|note|off\n    git config --add bpf-policy.disable {id}\n    bpf-policy check -W {id}=off ...",
@@ -48,7 +68,10 @@ pub fn explain(id: &str) -> Result<String, String> {
 }
 
 fn indent(s: &str) -> String {
-    s.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn fill(text: &str, width: usize) -> String {

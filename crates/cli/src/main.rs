@@ -121,7 +121,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_UNUSABLE } else { EXIT_OK };
+            let code = if e.use_stderr() {
+                EXIT_UNUSABLE
+            } else {
+                EXIT_OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

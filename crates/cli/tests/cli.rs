@@ -11,7 +11,10 @@ fn bpf_policy(repo: &Repo, args: &[&str]) -> Result<Output, std::io::Error> {
     repo.cmd(BIN).args(args).output()
 }
 
-fn json(repo: &Repo, args: &[&str]) -> Result<(Option<i32>, Vec<String>), Box<dyn std::error::Error>> {
+fn json(
+    repo: &Repo,
+    args: &[&str],
+) -> Result<(Option<i32>, Vec<String>), Box<dyn std::error::Error>> {
     let mut full = vec!["check", "--format", "json"];
     full.extend_from_slice(args);
     let out = bpf_policy(repo, &full)?;
@@ -19,7 +22,10 @@ fn json(repo: &Repo, args: &[&str]) -> Result<(Option<i32>, Vec<String>), Box<dy
 }
 
 fn strs(paths: &[PathBuf]) -> Vec<String> {
-    paths.iter().map(|p| p.to_string_lossy().into_owned()).collect()
+    paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
 }
 
 const GOOD_BODY: &str = "The map was freed twice when the update failed, because the error\npath dropped the reference the caller still held.\n\nKeep the reference until the caller is done.";
@@ -27,7 +33,11 @@ const GOOD_BODY: &str = "The map was freed twice when the update failed, because
 /// A repository with a buggy commit and a fix on top.
 fn repo_with_fix() -> Result<(Repo, String), Box<dyn std::error::Error>> {
     let r = Repo::new()?;
-    let bug = r.commit("kernel/bpf/syscall.c", "int x;\n", "bpf: Add map refcounting\n\nAdd it.\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    let bug = r.commit(
+        "kernel/bpf/syscall.c",
+        "int x;\n",
+        "bpf: Add map refcounting\n\nAdd it.\n\nSigned-off-by: A U Thor <author@example.org>",
+    )?;
     let fixes = format!("Fixes: {} (\"bpf: Add map refcounting\")", &bug[..12]);
     r.commit(
         "kernel/bpf/syscall.c",
@@ -42,24 +52,50 @@ fn single_fix_patch_passes() -> TestResult {
     let (r, _) = repo_with_fix()?;
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf", "-1"])?;
     let out = bpf_policy(&r, &["check", &files[0].to_string_lossy()])?;
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("no problems found"), "{}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("no problems found"),
+        "{}",
+        stdout(&out)
+    );
     Ok(())
 }
 
 #[test]
 fn fix_without_fixes_tag_for_bpf_is_rejected() -> TestResult {
     let r = Repo::new()?;
-    r.commit("kernel/bpf/syscall.c", "int x;\n", "bpf: Add map refcounting\n\nAdd it.\n\nSigned-off-by: A U Thor <author@example.org>")?;
-    r.commit("kernel/bpf/syscall.c", "int y;\n", &format!("bpf: Fix a double free\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"))?;
+    r.commit(
+        "kernel/bpf/syscall.c",
+        "int x;\n",
+        "bpf: Add map refcounting\n\nAdd it.\n\nSigned-off-by: A U Thor <author@example.org>",
+    )?;
+    r.commit(
+        "kernel/bpf/syscall.c",
+        "int y;\n",
+        &format!(
+            "bpf: Fix a double free\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"
+        ),
+    )?;
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf", "-1"])?;
     let f = files[0].to_string_lossy().into_owned();
     let out = bpf_policy(&r, &["check", "--color=never", &f])?;
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("error[fixes-required]"), "{text}");
-    assert!(text.contains(&format!("{f}:4")), "points at the Subject: line: {text}");
-    assert!(text.contains("Subject: [PATCH bpf] bpf: Fix a double free"), "{text}");
+    assert!(
+        text.contains(&format!("{f}:4")),
+        "points at the Subject: line: {text}"
+    );
+    assert!(
+        text.contains("Subject: [PATCH bpf] bpf: Fix a double free"),
+        "{text}"
+    );
     // The same patch for bpf-next only gets advice.
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-1"])?;
     let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
@@ -73,8 +109,18 @@ fn fix_without_fixes_tag_for_bpf_is_rejected() -> TestResult {
 }
 
 fn three_commits(r: &Repo) -> TestResult {
-    r.commit("base.c", "0\n", "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>")?;
-    for (i, f) in ["kernel/bpf/verifier.c", "tools/testing/selftests/bpf/verifier/x.c"].iter().enumerate() {
+    r.commit(
+        "base.c",
+        "0\n",
+        "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>",
+    )?;
+    for (i, f) in [
+        "kernel/bpf/verifier.c",
+        "tools/testing/selftests/bpf/verifier/x.c",
+    ]
+    .iter()
+    .enumerate()
+    {
         r.commit(f, &format!("{i}\n"), &format!("bpf: Change number {i}\n\nThis explains change {i}.\n\nSigned-off-by: A U Thor <author@example.org>"))?;
     }
     Ok(())
@@ -85,27 +131,47 @@ fn series_needs_a_real_cover_letter() -> TestResult {
     let r = Repo::new()?;
     three_commits(&r)?;
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-2"])?;
-    let (code, rules) = json(&r, &strs(&files).iter().map(String::as_str).collect::<Vec<_>>())?;
-    assert_eq!((code, rules), (Some(1), vec!["series-cover-letter".to_owned()]));
+    let (code, rules) = json(
+        &r,
+        &strs(&files).iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
+    assert_eq!(
+        (code, rules),
+        (Some(1), vec!["series-cover-letter".to_owned()])
+    );
 
-    let (dir, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
+    let (dir, files) =
+        r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
     assert_eq!(files.len(), 3);
     let (code, rules) = json(&r, &[&dir.to_string_lossy()])?;
     assert_eq!(code, Some(1));
-    assert_eq!(rules, vec!["cover-letter-placeholder", "cover-letter-placeholder"]);
+    assert_eq!(
+        rules,
+        vec!["cover-letter-placeholder", "cover-letter-placeholder"]
+    );
 
     // Fill in the cover letter as a person would.
     let cover = std::fs::read_to_string(&files[0])?
         .replace("*** SUBJECT HERE ***", "bpf: Teach the verifier a trick")
-        .replace("*** BLURB HERE ***", "This series teaches the verifier a trick, with tests.");
+        .replace(
+            "*** BLURB HERE ***",
+            "This series teaches the verifier a trick, with tests.",
+        );
     std::fs::write(&files[0], cover)?;
     let (code, rules) = json(&r, &[&dir.to_string_lossy()])?;
     assert_eq!((code, rules), (Some(0), Vec::<String>::new()));
 
     // Only the verifier patch: no selftests in the series, and 1 of 2 is missing.
-    let (code, rules) = json(&r, &[&files[0].to_string_lossy(), &files[1].to_string_lossy()])?;
+    let (code, rules) = json(
+        &r,
+        &[&files[0].to_string_lossy(), &files[1].to_string_lossy()],
+    )?;
     assert_eq!(code, Some(1));
-    assert!(rules.contains(&"series-consistency".to_owned()) && rules.contains(&"verifier-selftests".to_owned()), "{rules:?}");
+    assert!(
+        rules.contains(&"series-consistency".to_owned())
+            && rules.contains(&"verifier-selftests".to_owned()),
+        "{rules:?}"
+    );
     Ok(())
 }
 
@@ -113,13 +179,17 @@ fn series_needs_a_real_cover_letter() -> TestResult {
 fn cover_letter_without_description() -> TestResult {
     let r = Repo::new()?;
     three_commits(&r)?;
-    let (dir, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
+    let (dir, files) =
+        r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
     let cover = std::fs::read_to_string(&files[0])?
         .replace("*** SUBJECT HERE ***", "bpf: Something")
         .replace("*** BLURB HERE ***\n", "");
     std::fs::write(&files[0], cover)?;
     let (code, rules) = json(&r, &[&dir.to_string_lossy()])?;
-    assert_eq!((code, rules), (Some(1), vec!["cover-letter-empty".to_owned()]));
+    assert_eq!(
+        (code, rules),
+        (Some(1), vec!["cover-letter-empty".to_owned()])
+    );
     Ok(())
 }
 
@@ -130,7 +200,10 @@ fn revisions_and_prefix_variants() -> TestResult {
     let f = files[0].to_string_lossy().into_owned();
     assert!(std::fs::read_to_string(&files[0])?.contains("Subject: [PATCH bpf v2] bpf: Fix"));
     let (code, rules) = json(&r, &[&f])?;
-    assert_eq!((code, rules), (Some(0), vec!["series-changelog".to_owned()]));
+    assert_eq!(
+        (code, rules),
+        (Some(0), vec!["series-changelog".to_owned()])
+    );
 
     for (prefix, rule) in [
         ("PATCH", "subject-tree"),
@@ -154,7 +227,11 @@ fn revisions_and_prefix_variants() -> TestResult {
 #[test]
 fn rfc2047_subject_and_author() -> TestResult {
     let r = Repo::new()?;
-    r.commit("a.c", "0\n", "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    r.commit(
+        "a.c",
+        "0\n",
+        "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>",
+    )?;
     std::fs::write(r.path().join("a.c"), "1\n")?;
     r.git(&["add", "a.c"])?;
     let out = r
@@ -166,12 +243,18 @@ fn rfc2047_subject_and_author() -> TestResult {
     assert!(out.status.success());
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-1"])?;
     let raw = std::fs::read_to_string(&files[0])?;
-    assert!(raw.contains("=?UTF-8?q?"), "format-patch encoded the headers: {raw}");
+    assert!(
+        raw.contains("=?UTF-8?q?"),
+        "format-patch encoded the headers: {raw}"
+    );
     let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
     assert_eq!((code, rules), (Some(0), Vec::<String>::new()));
 
     // Someone else's sign-off only: the decoded author is not signed off.
-    let bad = raw.replace("Signed-off-by: Jörg Müller <jm@example.org>", "Signed-off-by: A U Thor <author@example.org>");
+    let bad = raw.replace(
+        "Signed-off-by: Jörg Müller <jm@example.org>",
+        "Signed-off-by: A U Thor <author@example.org>",
+    );
     std::fs::write(&files[0], bad)?;
     let (code, rules) = json(&r, &[&files[0].to_string_lossy()])?;
     assert_eq!((code, rules), (Some(1), vec!["signoff-author".to_owned()]));
@@ -189,7 +272,8 @@ fn stable_cc_above_the_line_is_an_error_below_it_fine() -> TestResult {
     std::fs::write(&p, &msg)?;
     let (code, rules) = json(&r, &["--as", "message", &p.to_string_lossy()])?;
     assert_eq!((code, rules), (Some(1), vec!["no-stable-cc".to_owned()]));
-    let below = msg.replace("Cc: stable@vger.kernel.org\n", "") + "\n---\nPlease queue for stable; Cc: stable@vger.kernel.org\n";
+    let below = msg.replace("Cc: stable@vger.kernel.org\n", "")
+        + "\n---\nPlease queue for stable; Cc: stable@vger.kernel.org\n";
     std::fs::write(&p, below)?;
     let (code, rules) = json(&r, &[&p.to_string_lossy()])?;
     assert_eq!((code, rules), (Some(0), Vec::<String>::new()));
@@ -212,7 +296,11 @@ fn corpus_through_the_command() -> TestResult {
     let home = tempfile::tempdir()?;
     let mut cmd = Command::new(BIN);
     hermetic(&mut cmd, home.path());
-    let out = cmd.current_dir(home.path()).args(["check", "--no-repo", "--as", "message", "--format", "json"]).args(&files).output()?;
+    let out = cmd
+        .current_dir(home.path())
+        .args(["check", "--no-repo", "--as", "message", "--format", "json"])
+        .args(&files)
+        .output()?;
     assert_eq!(out.status.code(), Some(1));
     let mut errors: Vec<(String, String)> = stdout(&out)
         .lines()
@@ -220,16 +308,28 @@ fn corpus_through_the_command() -> TestResult {
         .filter(|v| v["severity"] == "error")
         .map(|v| {
             let f = v["file"].as_str().unwrap_or_default();
-            (f.rsplit('/').next().unwrap_or(f).to_owned(), v["rule"].as_str().unwrap_or_default().to_owned())
+            (
+                f.rsplit('/').next().unwrap_or(f).to_owned(),
+                v["rule"].as_str().unwrap_or_default().to_owned(),
+            )
         })
         .collect();
     errors.sort();
     assert_eq!(
         errors,
         vec![
-            ("0342-4ec5e360ae01.msg".to_owned(), "trailer-typo".to_owned()),
-            ("1438-1bc08143b5c6.msg".to_owned(), "message-empty".to_owned()),
-            ("1475-0102f65d72d5.msg".to_owned(), "no-stable-cc".to_owned()),
+            (
+                "0342-4ec5e360ae01.msg".to_owned(),
+                "trailer-typo".to_owned()
+            ),
+            (
+                "1438-1bc08143b5c6.msg".to_owned(),
+                "message-empty".to_owned()
+            ),
+            (
+                "1475-0102f65d72d5.msg".to_owned(),
+                "no-stable-cc".to_owned()
+            ),
         ]
     );
     Ok(())
@@ -264,7 +364,10 @@ fn bad_input_exits_2_with_a_clear_message() -> TestResult {
         let out = bpf_policy(&r, &["check", &p(name)])?;
         assert_eq!(out.status.code(), Some(2), "{name}");
         let err = stderr(&out);
-        assert!(err.contains(needle) && err.contains(&p(name)), "{name}: {err}");
+        assert!(
+            err.contains(needle) && err.contains(&p(name)),
+            "{name}: {err}"
+        );
         assert!(!err.contains("panicked"), "{name}: {err}");
     }
     let out = bpf_policy(&r, &["check", "--tree", "bpf_next", &p("empty")])?;
@@ -278,8 +381,16 @@ fn bad_input_exits_2_with_a_clear_message() -> TestResult {
 #[test]
 fn stdin_checkpatch_format_for_b4() -> TestResult {
     let r = Repo::new()?;
-    r.commit("a.c", "0\n", "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>")?;
-    r.commit("a.c", "1\n", "bpf: fix thing\n\nSigned-off-by: A U Thor <author@example.org>")?;
+    r.commit(
+        "a.c",
+        "0\n",
+        "bpf: Base\n\nBase.\n\nSigned-off-by: A U Thor <author@example.org>",
+    )?;
+    r.commit(
+        "a.c",
+        "1\n",
+        "bpf: fix thing\n\nSigned-off-by: A U Thor <author@example.org>",
+    )?;
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-1"])?;
     let out = r
         .cmd(BIN)
@@ -288,8 +399,16 @@ fn stdin_checkpatch_format_for_b4() -> TestResult {
         .output()?;
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.lines().any(|l| l.starts_with("<stdin>:4: ERROR:MESSAGE_EMPTY: ")), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("<stdin>:4: WARNING:FIXES_ADVISED: ")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("<stdin>:4: ERROR:MESSAGE_EMPTY: ")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("<stdin>:4: WARNING:FIXES_ADVISED: ")),
+        "{text}"
+    );
     Ok(())
 }
 
@@ -297,24 +416,43 @@ fn stdin_checkpatch_format_for_b4() -> TestResult {
 fn config_regrades_and_disables() -> TestResult {
     let r = Repo::new()?;
     let p = r.path().join("m.txt");
-    std::fs::write(&p, "Add a thing\n\nBecause.\n\nSigned-off-by: A U Thor <author@example.org>\n")?;
+    std::fs::write(
+        &p,
+        "Add a thing\n\nBecause.\n\nSigned-off-by: A U Thor <author@example.org>\n",
+    )?;
     let f = p.to_string_lossy().into_owned();
-    assert_eq!(json(&r, &[&f])?, (Some(0), vec!["subject-format".to_owned()]));
+    assert_eq!(
+        json(&r, &[&f])?,
+        (Some(0), vec!["subject-format".to_owned()])
+    );
     r.git(&["config", "bpf-policy.subject-format.severity", "error"])?;
-    assert_eq!(json(&r, &[&f])?, (Some(1), vec!["subject-format".to_owned()]));
+    assert_eq!(
+        json(&r, &[&f])?,
+        (Some(1), vec!["subject-format".to_owned()])
+    );
     r.git(&["config", "--add", "bpf-policy.disable", "subject-format"])?;
     r.git(&["config", "--unset", "bpf-policy.subject-format.severity"])?;
     assert_eq!(json(&r, &[&f])?, (Some(0), vec![]));
-    assert_eq!(json(&r, &["-W", "subject-format=warning", &f])?, (Some(0), vec!["subject-format".to_owned()]));
+    assert_eq!(
+        json(&r, &["-W", "subject-format=warning", &f])?,
+        (Some(0), vec!["subject-format".to_owned()])
+    );
     // --no-repo reads no config.
     r.git(&["config", "bpf-policy.signoff-missing.severity", "off"])?;
     std::fs::write(&p, "bpf: Add a thing\n\nBecause.\n")?;
     assert_eq!(json(&r, &[&f])?, (Some(0), vec![]));
-    assert_eq!(json(&r, &["--no-repo", &f])?, (Some(1), vec!["signoff-missing".to_owned()]));
+    assert_eq!(
+        json(&r, &["--no-repo", &f])?,
+        (Some(1), vec!["signoff-missing".to_owned()])
+    );
     // A typo in config is reported, not ignored.
     r.git(&["config", "bpf-policy.fixes-advisd.severity", "off"])?;
     let out = bpf_policy(&r, &["check", &f])?;
-    assert!(stderr(&out).contains("did you mean fixes-advised"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean fixes-advised"),
+        "{}",
+        stderr(&out)
+    );
     Ok(())
 }
 
@@ -324,14 +462,20 @@ fn rules_and_explain_come_from_the_table() -> TestResult {
     let out = bpf_policy(&r, &["rules"])?;
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    let ids: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
     assert_eq!(ids.len(), bpf_policy_ids().len());
     for id in bpf_policy_ids() {
         assert!(ids.contains(&id.as_str()), "{id}");
         let out = bpf_policy(&r, &["explain", &id])?;
         assert_eq!(out.status.code(), Some(0));
         let e = stdout(&out);
-        assert!(e.contains("Policy: ") && e.contains("Bad:") && e.contains("Good:"), "{e}");
+        assert!(
+            e.contains("Policy: ") && e.contains("Bad:") && e.contains("Good:"),
+            "{e}"
+        );
     }
     let out = bpf_policy(&r, &["explain", "fixes-requierd"])?;
     assert_eq!(out.status.code(), Some(2));
@@ -342,11 +486,31 @@ fn rules_and_explain_come_from_the_table() -> TestResult {
 /// The rule ids as POLICY.md lists them, so the table cannot silently lose one.
 fn bpf_policy_ids() -> Vec<String> {
     [
-        "subject-tree", "subject-tree-unknown", "subject-version", "subject-format", "fixes-required",
-        "fixes-advised", "fixes-format", "fixes-commit", "message-empty", "signoff-missing", "signoff-author",
-        "trailer-typo", "no-stable-cc", "series-cover-letter", "cover-letter-placeholder", "cover-letter-empty",
-        "series-consistency", "series-changelog", "recipient-list", "verifier-selftests", "jit-tests",
-        "uapi-tools-sync", "samples-not-selftests", "merge-window", "fixup-commit",
+        "subject-tree",
+        "subject-tree-unknown",
+        "subject-version",
+        "subject-format",
+        "fixes-required",
+        "fixes-advised",
+        "fixes-format",
+        "fixes-commit",
+        "message-empty",
+        "signoff-missing",
+        "signoff-author",
+        "trailer-typo",
+        "no-stable-cc",
+        "series-cover-letter",
+        "cover-letter-placeholder",
+        "cover-letter-empty",
+        "series-consistency",
+        "series-changelog",
+        "recipient-list",
+        "verifier-selftests",
+        "jit-tests",
+        "uapi-tools-sync",
+        "samples-not-selftests",
+        "merge-window",
+        "fixup-commit",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -357,7 +521,10 @@ fn bpf_policy_ids() -> Vec<String> {
 fn color_only_when_asked_or_on_a_terminal() -> TestResult {
     let r = Repo::new()?;
     let p = r.path().join("m.txt");
-    std::fs::write(&p, "Add a thing\n\nBecause.\n\nSigned-off-by: A U Thor <author@example.org>\n")?;
+    std::fs::write(
+        &p,
+        "Add a thing\n\nBecause.\n\nSigned-off-by: A U Thor <author@example.org>\n",
+    )?;
     let f = p.to_string_lossy().into_owned();
     let out = bpf_policy(&r, &["check", &f])?;
     assert!(!stdout(&out).contains('\x1b'));
@@ -370,12 +537,23 @@ fn color_only_when_asked_or_on_a_terminal() -> TestResult {
 fn mbox_of_a_series_is_one_series() -> TestResult {
     let r = Repo::new()?;
     three_commits(&r)?;
-    let out = r.cmd("git").args(["format-patch", "--stdout", "--subject-prefix=PATCH bpf-next", "-2"]).output()?;
+    let out = r
+        .cmd("git")
+        .args([
+            "format-patch",
+            "--stdout",
+            "--subject-prefix=PATCH bpf-next",
+            "-2",
+        ])
+        .output()?;
     let mbox = r.path().join("series.mbox");
     std::fs::write(&mbox, &out.stdout)?;
     let out = bpf_policy(&r, &["check", "--format", "json", &mbox.to_string_lossy()])?;
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = stdout(&out).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["rule"], "series-cover-letter");
     // Line numbers are lines of the mbox: the first patch's Subject: is line 4.

@@ -30,7 +30,9 @@ pub enum InputError {
     #[error("it holds binary data (NUL bytes), not a commit message or patch")]
     Binary,
     /// Too large.
-    #[error("it is {0} bytes; a single commit message or email may be at most {MAX_ITEM_BYTES} bytes")]
+    #[error(
+        "it is {0} bytes; a single commit message or email may be at most {MAX_ITEM_BYTES} bytes"
+    )]
     TooLarge(usize),
     /// A broken email.
     #[error("email at line {line}: {source}")]
@@ -49,7 +51,12 @@ pub enum InputError {
 }
 
 /// Read one input into items. `origin` names it in diagnostics.
-pub fn read_items(origin: &str, bytes: &[u8], mode: As, comment: &CommentChar) -> Result<Vec<Item>, InputError> {
+pub fn read_items(
+    origin: &str,
+    bytes: &[u8],
+    mode: As,
+    comment: &CommentChar,
+) -> Result<Vec<Item>, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty);
     }
@@ -65,7 +72,14 @@ pub fn read_items(origin: &str, bytes: &[u8], mode: As, comment: &CommentChar) -
         if bytes.len() > MAX_ITEM_BYTES {
             return Err(InputError::TooLarge(bytes.len()));
         }
-        let item = Item::from_message(origin, bytes, &ParseOptions { comment: comment.clone(), first_line: 1 });
+        let item = Item::from_message(
+            origin,
+            bytes,
+            &ParseOptions {
+                comment: comment.clone(),
+                first_line: 1,
+            },
+        );
         if item.message.subject.is_empty() && item.message.trailers.is_empty() {
             return Err(InputError::OnlyComments);
         }
@@ -81,7 +95,11 @@ pub fn read_items(origin: &str, bytes: &[u8], mode: As, comment: &CommentChar) -
             EmailError::TooLarge(n) => InputError::TooLarge(n),
             source => InputError::Email { line, source },
         })?;
-        let reply = email.subject.trim_start().get(..3).is_some_and(|s| s.eq_ignore_ascii_case("re:"));
+        let reply = email
+            .subject
+            .trim_start()
+            .get(..3)
+            .is_some_and(|s| s.eq_ignore_ascii_case("re:"));
         if reply && several {
             continue;
         }
@@ -104,14 +122,33 @@ mod tests {
     #[test]
     fn classifies() {
         let c = CommentChar::Hash;
-        assert_eq!(read_items("x", b"  \n", As::Auto, &c).err(), Some(InputError::Empty));
-        assert_eq!(read_items("x", b"a\0b", As::Auto, &c).err(), Some(InputError::Binary));
-        assert_eq!(read_items("x", b"# only\n# comments\n", As::Auto, &c).err(), Some(InputError::OnlyComments));
+        assert_eq!(
+            read_items("x", b"  \n", As::Auto, &c).err(),
+            Some(InputError::Empty)
+        );
+        assert_eq!(
+            read_items("x", b"a\0b", As::Auto, &c).err(),
+            Some(InputError::Binary)
+        );
+        assert_eq!(
+            read_items("x", b"# only\n# comments\n", As::Auto, &c).err(),
+            Some(InputError::OnlyComments)
+        );
         let m = read_items("x", b"bpf: x\n\nbody\n", As::Auto, &c);
         assert!(m.is_ok_and(|v| v.len() == 1 && v[0].kind == crate::item::ItemKind::Message));
-        let e = read_items("x", b"From: a <a@b>\nSubject: [PATCH bpf] bpf: x\n\nbody\n", As::Auto, &c);
+        let e = read_items(
+            "x",
+            b"From: a <a@b>\nSubject: [PATCH bpf] bpf: x\n\nbody\n",
+            As::Auto,
+            &c,
+        );
         assert_eq!(e.err(), Some(InputError::NoDiff(1)));
-        let e = read_items("x", b"From: a <a@b>\nSubject: [PATCH bpf 0/2] bpf: x\n\nbody\n", As::Auto, &c);
+        let e = read_items(
+            "x",
+            b"From: a <a@b>\nSubject: [PATCH bpf 0/2] bpf: x\n\nbody\n",
+            As::Auto,
+            &c,
+        );
         assert!(e.is_ok_and(|v| v[0].is_cover));
     }
 }

@@ -18,5 +18,5 @@ pub use config::Config;
 pub use diag::{Diagnostic, Severity};
 pub use item::Item;
 pub use rules::{Context, RULES, check};
-pub mod render;
 pub mod input;
+pub mod render;

@@ -78,8 +78,16 @@ fn sev_color(s: Severity) -> &'static str {
 
 impl Report for Human {
     fn diagnostic(&self, d: &Diagnostic, out: &mut String) {
-        let head = self.paint(sev_color(d.severity), &format!("{}[{}]", d.severity, d.rule));
-        let _ = writeln!(out, "{head}{} {}", self.paint("1", ":"), self.paint("1", &d.message));
+        let head = self.paint(
+            sev_color(d.severity),
+            &format!("{}[{}]", d.severity, d.rule),
+        );
+        let _ = writeln!(
+            out,
+            "{head}{} {}",
+            self.paint("1", ":"),
+            self.paint("1", &d.message)
+        );
         let gutter_w = d.line.map_or(1, |l| l.to_string().len());
         let pad = " ".repeat(gutter_w);
         let arrow = self.paint("1;34", "-->");
@@ -94,7 +102,12 @@ impl Report for Human {
         let bar = self.paint("1;34", "|");
         if let (Some(l), Some(snippet)) = (d.line, &d.snippet) {
             let _ = writeln!(out, "{pad} {bar}");
-            let _ = writeln!(out, "{} {bar} {}", self.paint("1;34", &l.to_string()), snippet);
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                self.paint("1;34", &l.to_string()),
+                snippet
+            );
             let _ = writeln!(out, "{pad} {bar}");
         }
         if let Some(help) = &d.help {
@@ -178,8 +191,19 @@ impl Report for Checkpatch {
             Severity::Note => "CHECK",
         };
         let kind = d.rule.to_ascii_uppercase().replace('-', "_");
-        let help = d.help.as_deref().and_then(|h| h.lines().next()).map(|h| format!(" ({h})")).unwrap_or_default();
-        let _ = writeln!(out, "{}:{}: {level}:{kind}: {}{help}", d.file, d.line.unwrap_or(0), d.message);
+        let help = d
+            .help
+            .as_deref()
+            .and_then(|h| h.lines().next())
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}:{}: {level}:{kind}: {}{help}",
+            d.file,
+            d.line.unwrap_or(0),
+            d.message
+        );
     }
 
     fn summary(&self, _: Tally, _: usize, _: &mut String) {}

@@ -1,1 +1,826 @@
-//! git-backed repository facts for bpf-policy.
+//! git-backed repository facts for bpf-policy: `Fixes:` resolution, target-tree inference,
+//! commit ranges for pre-push and `--range`, and the staged files of a commit in progress.
+//!
+//! Two backends sit behind [`Repo`]: libgit2 (in-process, fast) for the repositories it can
+//! open, and the `git` command for the rest: SHA-256 object format and reftable refs (which
+//! the libgit2 1.9 built here rejects), extensions it does not know, and repositories whose
+//! ownership libgit2 refuses while git accepts them (`GIT_DIR` set by a hook, `SUDO_UID`).
+//! A libgit2 failure on an opened repository (a split index, a corrupt pack) is retried
+//! with the `git` command too, so callers never see which backend answered.
+
+mod config;
+mod gitcmd;
+mod infer;
+mod libgit;
+mod push;
+mod session;
+
+pub use push::{BadPushLine, PushUpdate};
+pub use session::Session;
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use bpf_policy::item::{FileChange, Ident};
+use bpf_policy::message::CommentChar;
+use bpf_policy::prefix::tree_from_prefix_text;
+use bpf_policy::repo::{RepoFacts, Resolved};
+use bpf_policy::tree::{Tree, TreeSource};
+use git2::{ErrorClass, ErrorCode, Repository, RepositoryOpenFlags};
+
+use crate::config::ConfigList;
+use crate::gitcmd::GitCmd;
+
+/// How far back along HEAD's first-parent line b4's cover commit is looked for; series are
+/// far shorter, and the walk also stops at the first merge (the series base).
+const B4_WALK_LIMIT: usize = 256;
+
+/// Commits read newest-first through libgit2 looking for a `Fixes:` target before the
+/// question goes to `git merge-base --is-ancestor` (about 50 ms of reading).
+const QUICK_ANCESTRY: usize = 10_000;
+
+/// Why a repository question could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// Neither libgit2 nor git found a repository.
+    #[error(
+        "not a git repository: {} (nor any of its parents); run inside a clone or name the repository's directory",
+        .dir.display()
+    )]
+    NotARepository {
+        /// Where the search started.
+        dir: PathBuf,
+    },
+    /// git's ownership check ("dubious ownership") rejected the repository.
+    #[error(
+        "git refuses to use the repository at {} because another user owns it; if you trust it, run: git config --global --add safe.directory '{}'",
+        .path.display(), .path.display()
+    )]
+    Unsafe {
+        /// The repository's directory.
+        path: PathBuf,
+    },
+    /// The repository exists but could not be opened.
+    #[error("cannot open the git repository at {}: {reason}", .path.display())]
+    Open {
+        /// Where it was looked for.
+        path: PathBuf,
+        /// What libgit2 and git said.
+        reason: String,
+    },
+    /// The configuration could not be read.
+    #[error(
+        "cannot read the git configuration: {reason} (`git config --list --show-origin` shows the files)"
+    )]
+    Config {
+        /// What went wrong.
+        reason: String,
+    },
+    /// A revision or range did not name commits of this repository.
+    #[error("bad revision or range '{spec}': {reason} (give A..B, 'B ^A' or a single commit)")]
+    BadRevision {
+        /// The revision as given.
+        spec: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A bare repository has no index.
+    #[error(
+        "the repository at {} is bare: it has no index, so nothing is staged",
+        .path.display()
+    )]
+    Bare {
+        /// Its git directory.
+        path: PathBuf,
+    },
+    /// A git command failed.
+    #[error("`git {args}` failed in {}: {stderr}", .dir.display())]
+    Git {
+        /// Its arguments.
+        args: String,
+        /// The git directory it ran for.
+        dir: PathBuf,
+        /// What it printed on stderr.
+        stderr: String,
+    },
+    /// The git command could not be run.
+    #[error("cannot run git ({source}); install git or put it on PATH")]
+    GitMissing {
+        /// Why spawning failed.
+        source: std::io::Error,
+    },
+    /// libgit2 failed; the git command is tried next where there is one.
+    #[error("libgit2: {0}")]
+    Lib(#[from] git2::Error),
+}
+
+/// One commit of a range, with what the rules look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitData {
+    /// Full hexadecimal id.
+    pub id: String,
+    /// The raw message.
+    pub message: Vec<u8>,
+    /// The author, as recorded (no mailmap).
+    pub author: Ident,
+    /// More than one: a merge.
+    pub parent_count: usize,
+    /// Files changed against the first parent (a root commit: against the empty tree),
+    /// renames detected.
+    pub files: Vec<FileChange>,
+}
+
+/// (ancestor, descendant or None for HEAD)
+type AncestryQuery = (String, Option<String>);
+
+/// A git repository, read through libgit2 or the `git` command.
+pub struct Repo {
+    lib: Option<Repository>,
+    cmd: GitCmd,
+    fallback_reason: Option<String>,
+    shallow: bool,
+    config: ConfigList,
+    resolved: RefCell<HashMap<String, Resolved>>,
+    ancestry: RefCell<HashMap<AncestryQuery, Option<bool>>>,
+    tags: OnceCell<Vec<String>>,
+}
+
+impl fmt::Debug for Repo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Repo")
+            .field("git_dir", &self.cmd.git_dir)
+            .field("workdir", &self.cmd.work_tree)
+            .field(
+                "backend",
+                &if self.lib.is_some() { "libgit2" } else { "git" },
+            )
+            .field("shallow", &self.shallow)
+            .finish_non_exhaustive()
+    }
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    p.components().collect()
+}
+
+fn env_path(name: &str) -> Option<OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+impl Repo {
+    /// Open the repository the way git would from `dir`: `GIT_DIR` (relative to `dir`, as
+    /// with `git -C dir`), `GIT_WORK_TREE`, `GIT_COMMON_DIR` and `GIT_CEILING_DIRECTORIES`
+    /// are honoured; otherwise the search goes upward from `dir`. Bare repositories and
+    /// linked worktrees open too.
+    pub fn open(dir: &Path) -> Result<Repo, RepoError> {
+        Repo::discover(dir)?.ok_or_else(|| RepoError::NotARepository {
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// Like [`Repo::open`], but `Ok(None)` when `dir` is in no repository.
+    pub fn discover(dir: &Path) -> Result<Option<Repo>, RepoError> {
+        if !dir.is_dir() {
+            return Err(RepoError::Open {
+                path: dir.to_owned(),
+                reason: "no such directory".to_owned(),
+            });
+        }
+        let git_dir_env = env_path("GIT_DIR");
+        let opened = match &git_dir_env {
+            // libgit2 ignores GIT_DIR when given a path; resolve it as git -C would.
+            Some(gd) => Repository::open_ext(
+                dir.join(gd),
+                RepositoryOpenFlags::FROM_ENV
+                    | RepositoryOpenFlags::NO_SEARCH
+                    | RepositoryOpenFlags::NO_DOTGIT,
+                std::iter::empty::<&std::ffi::OsStr>(),
+            ),
+            // git2 passes its own (empty) ceiling list, so libgit2 would not read the variable.
+            None => {
+                let ceilings: Vec<PathBuf> = env_path("GIT_CEILING_DIRECTORIES")
+                    .map(|v| std::env::split_paths(&v).collect())
+                    .unwrap_or_default();
+                Repository::open_ext(dir, RepositoryOpenFlags::FROM_ENV, &ceilings)
+            }
+        };
+        match opened {
+            Ok(repo) => Repo::from_lib(repo).map(Some),
+            Err(e) => {
+                let not_found = e.code() == ErrorCode::NotFound
+                    && e.class() == ErrorClass::Repository
+                    && git_dir_env.is_none();
+                match GitCmd::discover(dir) {
+                    Ok(Some(found)) => {
+                        Repo::from_cmd(found.cmd, found.shallow, e.message()).map(Some)
+                    }
+                    Ok(None) if not_found => Ok(None),
+                    Ok(None) => Err(RepoError::Open {
+                        path: dir.to_owned(),
+                        reason: format!("libgit2: {}; git: not a git repository", e.message()),
+                    }),
+                    Err(RepoError::GitMissing { .. }) if not_found => Ok(None),
+                    Err(RepoError::GitMissing { .. }) if e.code() == ErrorCode::Owner => {
+                        Err(RepoError::Unsafe {
+                            path: dir.to_owned(),
+                        })
+                    }
+                    Err(RepoError::GitMissing { source }) => Err(RepoError::Open {
+                        path: dir.to_owned(),
+                        reason: format!(
+                            "libgit2: {}; git, which might open it, cannot be run: {source}",
+                            e.message()
+                        ),
+                    }),
+                    Err(other) => Err(other),
+                }
+            }
+        }
+    }
+
+    fn from_lib(repo: Repository) -> Result<Repo, RepoError> {
+        let cmd = GitCmd {
+            git_dir: normalize(repo.path()),
+            work_tree: repo.workdir().map(normalize),
+        };
+        let config = match libgit::config(&repo) {
+            Ok(c) => c,
+            Err(lib) => cmd.config().map_err(|git| RepoError::Config {
+                reason: format!("libgit2: {}; git: {git}", lib.message()),
+            })?,
+        };
+        Ok(Repo {
+            shallow: repo.is_shallow(),
+            lib: Some(repo),
+            cmd,
+            fallback_reason: None,
+            config: ConfigList(config),
+            resolved: RefCell::default(),
+            ancestry: RefCell::default(),
+            tags: OnceCell::new(),
+        })
+    }
+
+    fn from_cmd(cmd: GitCmd, shallow: bool, why: &str) -> Result<Repo, RepoError> {
+        let config = cmd.config()?;
+        Ok(Repo {
+            lib: None,
+            cmd,
+            fallback_reason: Some(why.to_owned()),
+            shallow,
+            config: ConfigList(config),
+            resolved: RefCell::default(),
+            ancestry: RefCell::default(),
+            tags: OnceCell::new(),
+        })
+    }
+
+    /// Run `lib` where libgit2 opened the repository; where it did not, or where `lib` failed
+    /// inside libgit2, run `cmd`.
+    fn either<T>(
+        &self,
+        lib: impl FnOnce(&Repository) -> Result<T, RepoError>,
+        cmd: impl FnOnce(&GitCmd) -> Result<T, RepoError>,
+    ) -> Result<T, RepoError> {
+        let Some(repo) = &self.lib else {
+            return cmd(&self.cmd);
+        };
+        match lib(repo) {
+            Err(lib_err @ RepoError::Lib(_)) => match cmd(&self.cmd) {
+                Err(RepoError::GitMissing { .. }) => Err(lib_err),
+                other => other,
+            },
+            other => other,
+        }
+    }
+
+    /// The git directory (for a linked worktree, its own one under `.git/worktrees/`).
+    pub fn git_dir(&self) -> &Path {
+        &self.cmd.git_dir
+    }
+
+    /// The top of the working tree; None for a bare repository.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.cmd.work_tree.as_deref()
+    }
+
+    /// Whether the repository is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        self.shallow
+    }
+
+    /// Why libgit2 could not open the repository, when the `git` command serves it instead.
+    pub fn fallback_reason(&self) -> Option<&str> {
+        self.fallback_reason.as_deref()
+    }
+
+    /// `bpf-policy.*` settings from every scope git reads (system, global, repository,
+    /// worktree, `git -c`), lowest precedence first, keys lowercased; a multi-valued key
+    /// appears once per value; a key without `=` has the value `true`.
+    pub fn policy_config(&self) -> Vec<(String, String)> {
+        config::policy_entries(self.config.entries())
+    }
+
+    /// `core.commentChar` / `core.commentString` (the one set last wins, as in git).
+    pub fn comment_char(&self) -> CommentChar {
+        match self
+            .config
+            .last_of(&["core.commentchar", "core.commentstring"])
+        {
+            None | Some("" | "#") => CommentChar::Hash,
+            Some("auto") => CommentChar::Auto,
+            Some(s) => CommentChar::Custom(s.to_owned()),
+        }
+    }
+
+    /// The branch HEAD is on, without `refs/heads/`; during a rebase, the branch being
+    /// rebased. None when detached otherwise.
+    pub fn current_branch(&self) -> Option<String> {
+        let head = self
+            .either(|r| Ok(libgit::head_ref(r)?), |c| c.head_ref())
+            .ok()
+            .flatten()
+            .or_else(|| {
+                ["rebase-merge/head-name", "rebase-apply/head-name"]
+                    .iter()
+                    .find_map(|f| std::fs::read_to_string(self.git_dir().join(f)).ok())
+                    .map(|s| s.trim().to_owned())
+            })?;
+        head.strip_prefix("refs/heads/").map(str::to_owned)
+    }
+
+    /// The target tree, first match wins: `explicit`; `bpf-policy.tree`; b4's tracking data;
+    /// `format.subjectPrefix`; the upstream remote's URL or name; the upstream branch's or the
+    /// current branch's name.
+    pub fn infer_tree(&self, explicit: Option<Tree>) -> Option<(Tree, TreeSource)> {
+        self.infer(explicit, None)
+    }
+
+    /// [`Repo::infer_tree`] for a push: the remote git's pre-push hook names (its name and
+    /// URL) decides right after `explicit` and `bpf-policy.tree`.
+    pub fn infer_push_tree(
+        &self,
+        explicit: Option<Tree>,
+        remote_name: &str,
+        remote_url: &str,
+    ) -> Option<(Tree, TreeSource)> {
+        self.infer(explicit, Some((remote_name, remote_url)))
+    }
+
+    fn infer(
+        &self,
+        explicit: Option<Tree>,
+        push: Option<(&str, &str)>,
+    ) -> Option<(Tree, TreeSource)> {
+        if let Some(t) = explicit {
+            return Some((t, TreeSource::Explicit));
+        }
+        if let Some(t) = self
+            .config
+            .last("bpf-policy.tree")
+            .and_then(|v| v.parse().ok())
+        {
+            return Some((t, TreeSource::Config));
+        }
+        if let Some((name, url)) = push
+            && let Some(t) = infer::tree_from_url(url).or_else(|| infer::tree_from_name(name))
+        {
+            return Some((
+                t,
+                TreeSource::Remote {
+                    name: name.to_owned(),
+                    url: url.to_owned(),
+                },
+            ));
+        }
+        let branch = self.current_branch();
+        if let Some(t) = self.b4_tree(branch.as_deref()) {
+            return Some((t, TreeSource::B4Tracking));
+        }
+        if let Some(t) = self
+            .config
+            .last("format.subjectprefix")
+            .and_then(tree_from_prefix_text)
+        {
+            return Some((t, TreeSource::FormatSubjectPrefix));
+        }
+        if let Some(remote) = self.upstream_remote(branch.as_deref()) {
+            let url = self
+                .config
+                .last(&format!("remote.{remote}.url"))
+                .unwrap_or_default();
+            if let Some(t) = infer::tree_from_url(url).or_else(|| infer::tree_from_name(&remote)) {
+                return Some((
+                    t,
+                    TreeSource::Remote {
+                        name: remote,
+                        url: url.to_owned(),
+                    },
+                ));
+            }
+        }
+        let branch = branch?;
+        if let Some(merge) = self.config.last(&format!("branch.{branch}.merge")) {
+            let short = merge.strip_prefix("refs/heads/").unwrap_or(merge);
+            if let Some(t) = infer::tree_from_name(short) {
+                let shown = match self.config.last(&format!("branch.{branch}.remote")) {
+                    Some(r) if r != "." => format!("{r}/{short}"),
+                    _ => short.to_owned(),
+                };
+                return Some((t, TreeSource::Branch(shown)));
+            }
+        }
+        infer::tree_from_name(&branch).map(|t| (t, TreeSource::Branch(branch)))
+    }
+
+    /// b4's cover commit on HEAD's first-parent line, else (b4's branch-description
+    /// strategy) the `branch.<name>.b4-tracking` config.
+    fn b4_tree(&self, branch: Option<&str>) -> Option<Tree> {
+        let messages = self
+            .either(
+                |r| Ok(libgit::first_parent_messages(r, B4_WALK_LIMIT)?),
+                |c| c.first_parent_messages(B4_WALK_LIMIT),
+            )
+            .unwrap_or_default();
+        // b4 uses the newest cover; an older one further down belongs to another series.
+        if let Some(json) = messages.iter().find_map(|(_, m)| infer::b4_cover_json(m))
+            && let Some(t) = infer::tree_from_b4_json(&json)
+        {
+            return Some(t);
+        }
+        let tracking = self
+            .config
+            .last(&format!("branch.{}.b4-tracking", branch?))?;
+        infer::tree_from_b4_json(tracking)
+    }
+
+    /// The remote of the branch's upstream, else `origin`, else the only remote.
+    fn upstream_remote(&self, branch: Option<&str>) -> Option<String> {
+        if let Some(b) = branch
+            && let Some(r) = self.config.last(&format!("branch.{b}.remote"))
+            && r != "."
+        {
+            return Some(r.to_owned());
+        }
+        let mut remotes: Vec<&str> = self
+            .config
+            .entries()
+            .filter_map(|e| e.key.strip_prefix("remote.")?.strip_suffix(".url"))
+            .collect();
+        remotes.dedup();
+        if remotes.contains(&"origin") {
+            return Some("origin".to_owned());
+        }
+        match remotes.as_slice() {
+            [only] => Some((*only).to_owned()),
+            _ => None,
+        }
+    }
+
+    /// Split a range into the revisions to include and to exclude, and whether it named one
+    /// commit on its own.
+    fn parse_range(spec: &str) -> Result<(Vec<String>, Vec<String>, bool), RepoError> {
+        let bad = |reason: &str| RepoError::BadRevision {
+            spec: spec.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let (mut pos, mut neg) = (Vec::new(), Vec::new());
+        let mut dotted = false;
+        for tok in spec.split_whitespace() {
+            if tok.contains("...") {
+                return Err(bad(
+                    "symmetric differences (A...B) are not supported; use A..B",
+                ));
+            }
+            if let Some((a, b)) = tok.split_once("..") {
+                dotted = true;
+                neg.push(if a.is_empty() { "HEAD" } else { a }.to_owned());
+                pos.push(if b.is_empty() { "HEAD" } else { b }.to_owned());
+            } else if let Some(n) = tok.strip_prefix('^') {
+                neg.push(n.to_owned());
+            } else {
+                pos.push(tok.to_owned());
+            }
+        }
+        if pos.is_empty() {
+            return Err(bad("no commit to start from"));
+        }
+        if pos
+            .iter()
+            .chain(&neg)
+            .any(|r| r.is_empty() || r.starts_with('-'))
+        {
+            return Err(bad("a revision cannot be empty or start with '-'"));
+        }
+        let single = !dotted && neg.is_empty() && pos.len() == 1;
+        Ok((pos, neg, single))
+    }
+
+    /// The commits of a range, oldest first (topological order), merges included:
+    /// `A..B` (`A..` and `..B` mean HEAD on the missing side) and `B ^A` as git reads them; a
+    /// single revision means that one commit.
+    pub fn range(&self, spec: &str) -> Result<Vec<CommitData>, RepoError> {
+        let (pos, neg, single) = Repo::parse_range(spec)?;
+        self.either(
+            |repo| {
+                let ids = |revs: &[String]| {
+                    revs.iter()
+                        .map(|r| lib_rev(repo, r))
+                        .collect::<Result<Vec<_>, _>>()
+                };
+                let (push, hide) = (ids(&pos)?, ids(&neg)?);
+                if single {
+                    return Ok(vec![libgit::commit_data(repo, push[0])?]);
+                }
+                Ok(libgit::walk(repo, &push, &hide, &[])?)
+            },
+            |cmd| {
+                let mut args = Vec::new();
+                for r in &pos {
+                    args.push(cmd.rev_commit(r)?);
+                }
+                if !neg.is_empty() {
+                    args.push("--not".to_owned());
+                    for r in &neg {
+                        args.push(cmd.rev_commit(r)?);
+                    }
+                }
+                cmd.commits(&args, single)
+            },
+        )
+    }
+
+    /// Commits reachable from `new` and from none of `exclude`, oldest first, for pre-push.
+    /// `exclude` holds ids or ref names (those unknown here, and the all-zero id, are
+    /// skipped) or ref globs such as `refs/remotes/origin/*`. The cost follows the number of
+    /// commits listed, as long as `exclude` bounds them: with nothing to exclude it is the
+    /// whole history of `new`.
+    pub fn commits_between(
+        &self,
+        new: &str,
+        exclude: &[String],
+    ) -> Result<Vec<CommitData>, RepoError> {
+        if new.is_empty() || new.starts_with('-') {
+            return Err(RepoError::BadRevision {
+                spec: new.to_owned(),
+                reason: "not a revision".to_owned(),
+            });
+        }
+        let is_glob = |s: &str| s.contains(['*', '?', '[']);
+        let usable =
+            |s: &&String| !s.is_empty() && !s.starts_with('-') && !s.bytes().all(|b| b == b'0');
+        self.either(
+            |repo| {
+                let push = lib_rev(repo, new)?;
+                let mut hide = Vec::new();
+                let mut globs = Vec::new();
+                for ex in exclude.iter().filter(usable) {
+                    if is_glob(ex) {
+                        globs.push(ex.clone());
+                    } else if let Ok(id) = libgit::rev_commit(repo, ex) {
+                        hide.push(id);
+                    }
+                }
+                Ok(libgit::walk(repo, &[push], &hide, &globs)?)
+            },
+            |cmd| {
+                let mut args = vec!["--ignore-missing".to_owned(), cmd.rev_commit(new)?];
+                args.push("--not".to_owned());
+                for ex in exclude.iter().filter(usable) {
+                    args.push(if is_glob(ex) {
+                        format!("--glob={ex}")
+                    } else {
+                        ex.clone()
+                    });
+                }
+                cmd.commits(&args, false)
+            },
+        )
+    }
+
+    /// Whether `rev` (an id, a ref name) names a commit, or a tag of one, present here.
+    pub fn has_commit(&self, rev: &str) -> bool {
+        if rev.is_empty() || rev.starts_with('-') {
+            return false;
+        }
+        self.either(
+            |repo| Ok(libgit::rev_commit(repo, rev).is_ok()),
+            |cmd| Ok(cmd.rev_commit(rev).is_ok()),
+        )
+        .unwrap_or(false)
+    }
+
+    /// The ids of `refs/remotes/<remote>/*`, or of every remote-tracking ref when that remote
+    /// has none (a push to a URL, a remote never fetched), for bounding a pre-push walk.
+    /// Empty when the repository has no remote-tracking refs at all.
+    pub fn remote_tracking_ids(&self, remote: &str) -> Vec<String> {
+        let own = self.ref_ids(&format!("refs/remotes/{remote}/"));
+        if own.is_empty() {
+            self.ref_ids("refs/remotes/")
+        } else {
+            own
+        }
+    }
+
+    /// Ids the refs below `prefix` (ending in `/`) point at, from the ref store only.
+    fn ref_ids(&self, prefix: &str) -> Vec<String> {
+        let mut ids = self
+            .either(
+                |repo| Ok(libgit::ref_ids(repo, prefix)?),
+                |cmd| cmd.ref_ids(prefix),
+            )
+            .unwrap_or_default();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Files the index (`GIT_INDEX_FILE` when set, relative to the top of the working tree)
+    /// changes against HEAD; with HEAD unborn every entry is Added.
+    pub fn staged_files(&self) -> Result<Vec<FileChange>, RepoError> {
+        let Some(workdir) = self.workdir() else {
+            return Err(RepoError::Bare {
+                path: self.git_dir().to_owned(),
+            });
+        };
+        let env_index = env_path("GIT_INDEX_FILE").map(|p| workdir.join(p));
+        self.either(
+            |repo| {
+                let path = env_index
+                    .clone()
+                    .unwrap_or_else(|| self.git_dir().join("index"));
+                Ok(libgit::staged(repo, &path)?)
+            },
+            |cmd| cmd.staged(env_index.as_deref()),
+        )
+    }
+
+    /// This repository as the rules' [`RepoFacts`] (`Repo` implements it directly).
+    pub fn facts(&self) -> &dyn RepoFacts {
+        self
+    }
+
+    fn missing_reason(&self) -> String {
+        if self.shallow {
+            "not in this repository, which is a shallow clone: the commit may be older than \
+             the fetched history (`git fetch --unshallow` lets it be checked)"
+                .to_owned()
+        } else {
+            "not in this repository; it may be in a tree not fetched here (fetch bpf, \
+             bpf-next, net, net-next or mainline to check it)"
+                .to_owned()
+        }
+    }
+}
+
+/// A revision's commit through libgit2; names libgit2 cannot resolve are the caller's
+/// mistake, not a reason to ask git.
+fn lib_rev(repo: &Repository, rev: &str) -> Result<git2::Oid, RepoError> {
+    libgit::rev_commit(repo, rev).map_err(|e| match e.code() {
+        ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous | ErrorCode::Peel => {
+            RepoError::BadRevision {
+                spec: rev.to_owned(),
+                reason: e.message().to_owned(),
+            }
+        }
+        _ => RepoError::Lib(e),
+    })
+}
+
+/// `v6.12`, `v6.13-rc1`: mainline releases and release candidates.
+fn is_release_tag(name: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let Some(rest) = name.strip_prefix('v') else {
+        return false;
+    };
+    let (version, rc) = match rest.split_once("-rc") {
+        Some((v, rc)) => (v, Some(rc)),
+        None => (rest, None),
+    };
+    rc.is_none_or(digits)
+        && version
+            .split_once('.')
+            .is_some_and(|(major, minor)| digits(major) && digits(minor))
+}
+
+impl RepoFacts for Repo {
+    fn resolve(&self, id_prefix: &str) -> Resolved {
+        let prefix = id_prefix.trim().to_ascii_lowercase();
+        if !(4..=64).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Resolved::Missing(format!(
+                "'{id_prefix}' is not an abbreviated commit id (4 to 40 hexadecimal digits)"
+            ));
+        }
+        if let Some(r) = self.resolved.borrow().get(&prefix) {
+            return r.clone();
+        }
+        let answer = self.either(
+            |repo| match prefix.len() {
+                // Longer than a SHA-1 id: nothing in this SHA-1 repository has it.
+                41.. => Ok(None),
+                _ => Ok(libgit::resolve(repo, &prefix)?),
+            },
+            |cmd| cmd.resolve(&prefix),
+        );
+        let resolved = match answer {
+            Ok(Some(r)) => r,
+            Ok(None) => Resolved::Missing(self.missing_reason()),
+            Err(e) => Resolved::Unavailable(e.to_string()),
+        };
+        self.resolved.borrow_mut().insert(prefix, resolved.clone());
+        resolved
+    }
+
+    fn is_ancestor(&self, ancestor: &str, descendant: Option<&str>) -> Option<bool> {
+        let key = (ancestor.to_owned(), descendant.map(str::to_owned));
+        if let Some(r) = self.ancestry.borrow().get(&key) {
+            return *r;
+        }
+        let exact_by_git = || match self.cmd.is_ancestor(ancestor, descendant) {
+            Err(RepoError::GitMissing { .. }) => self
+                .lib
+                .as_ref()
+                .and_then(|repo| libgit::is_ancestor(repo, ancestor, descendant).ok())
+                .flatten(),
+            other => other.ok().flatten(),
+        };
+        let answer = match &self.lib {
+            Some(repo) => {
+                match libgit::quick_ancestor(repo, ancestor, descendant, QUICK_ANCESTRY) {
+                    Ok(libgit::Quick::Known(answer)) => answer,
+                    Ok(libgit::Quick::Undecided) | Err(_) => exact_by_git(),
+                }
+            }
+            None => exact_by_git(),
+        };
+        self.ancestry.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    fn release_tags(&self) -> Vec<String> {
+        self.tags
+            .get_or_init(|| {
+                self.either(|r| Ok(libgit::tag_names(r)?), |c| c.tag_names())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|t| is_release_tag(t))
+                    .collect()
+            })
+            .clone()
+    }
+}
+
+/// `bpf-policy.*` settings from the system and global config and `git -c`, for runs outside
+/// any repository. Unreadable config files give an empty list.
+pub fn global_policy_config() -> Vec<(String, String)> {
+    config::global_entries()
+        .map(|e| config::policy_entries(e.iter()))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_tags() {
+        for good in ["v6.12", "v6.13-rc1", "v10.0-rc12"] {
+            assert!(is_release_tag(good), "{good}");
+        }
+        for bad in [
+            "v2.6.39",
+            "v6.12-rc",
+            "6.12",
+            "v6",
+            "v6.12-next",
+            "v6.12.1",
+            "vx.1",
+        ] {
+            assert!(!is_release_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranges() -> Result<(), RepoError> {
+        assert_eq!(
+            Repo::parse_range("A..B")?,
+            (vec!["B".into()], vec!["A".into()], false)
+        );
+        assert_eq!(
+            Repo::parse_range("A..")?,
+            (vec!["HEAD".into()], vec!["A".into()], false)
+        );
+        assert_eq!(
+            Repo::parse_range("B ^A")?,
+            (vec!["B".into()], vec!["A".into()], false)
+        );
+        assert_eq!(Repo::parse_range(" X ")?, (vec!["X".into()], vec![], true));
+        assert!(Repo::parse_range("A...B").is_err());
+        assert!(Repo::parse_range("^A").is_err());
+        assert!(Repo::parse_range("--all").is_err());
+        Ok(())
+    }
+}

@@ -15,7 +15,10 @@ fn main() -> ExitCode {
 
 fn run() -> u8 {
     let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) else {
-        say(HOOK, "usage: bpf-policy-commit-msg <message-file> (git passes it)");
+        say(
+            HOOK,
+            "usage: bpf-policy-commit-msg <message-file> (git passes it)",
+        );
         return EXIT_UNUSABLE;
     };
     let bytes = match std::fs::read(&path) {
@@ -29,7 +32,10 @@ fn run() -> u8 {
     let repo = match Repo::discover(&cwd) {
         Ok(r) => r,
         Err(e) => {
-            say(HOOK, format_args!("warning: {e}; checking the message alone"));
+            say(
+                HOOK,
+                format_args!("warning: {e}; checking the message alone"),
+            );
             None
         }
     };
@@ -64,7 +70,12 @@ fn run() -> u8 {
                     item.files = Some(files.clone());
                 }
             }
-            Err(e) => say(HOOK, format_args!("warning: cannot list the staged files ({e}); selftest-only exemptions are off")),
+            Err(e) => say(
+                HOOK,
+                format_args!(
+                    "warning: cannot list the staged files ({e}); selftest-only exemptions are off"
+                ),
+            ),
         }
     }
     let diags = session.check(&items);
@@ -92,6 +103,8 @@ fn saved_message_path(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }

@@ -24,7 +24,10 @@ fn run() -> u8 {
     let url = args.next().unwrap_or_else(|| remote.clone());
     let mut input = Vec::new();
     if let Err(e) = std::io::stdin().lock().read_to_end(&mut input) {
-        say(HOOK, format_args!("cannot read the refs git is pushing: {e}"));
+        say(
+            HOOK,
+            format_args!("cannot read the refs git is pushing: {e}"),
+        );
         return EXIT_UNUSABLE;
     }
     let updates: Vec<PushUpdate> = match String::from_utf8_lossy(&input)
@@ -58,12 +61,17 @@ fn run() -> u8 {
     for w in &session.warnings {
         say(HOOK, format_args!("warning: {w}"));
     }
-    let Some(repo) = session.repo.as_ref() else { return EXIT_UNUSABLE };
+    let Some(repo) = session.repo.as_ref() else {
+        return EXIT_UNUSABLE;
+    };
     let push_tree = repo.infer_push_tree(None, &remote, &url);
     let commits = match repo.pushed_commits(&remote, &updates) {
         Ok(c) => c,
         Err(e) => {
-            say(HOOK, format_args!("cannot list the commits being pushed: {e}"));
+            say(
+                HOOK,
+                format_args!("cannot list the commits being pushed: {e}"),
+            );
             return EXIT_UNUSABLE;
         }
     };

@@ -24,7 +24,10 @@ fn main() -> ExitCode {
 fn run() -> u8 {
     let mut args = std::env::args_os().skip(1).map(PathBuf::from);
     let Some(patch) = args.next() else {
-        say(HOOK, "usage: bpf-policy-sendemail-validate <email-file> [<smtp-header-file>] (git passes them)");
+        say(
+            HOOK,
+            "usage: bpf-policy-sendemail-validate <email-file> [<smtp-header-file>] (git passes them)",
+        );
         return EXIT_UNUSABLE;
     };
     let header_file = args.next();
@@ -63,7 +66,10 @@ fn run() -> u8 {
                     item.recipients = Some(r.clone());
                 }
             }
-            Err(e) => say(HOOK, format_args!("warning: cannot read the header file {}: {e}", h.display())),
+            Err(e) => say(
+                HOOK,
+                format_args!("warning: cannot read the header file {}: {e}", h.display()),
+            ),
         }
     }
     let mut diags = session.check_scoped(&items, Scope::Items);
@@ -75,7 +81,13 @@ fn run() -> u8 {
             state.reset();
         }
         if let Err(e) = state.keep(&origin, &bytes, header_file.as_deref()) {
-            say(HOOK, format_args!("warning: cannot keep series state in {}: {e}", state.dir.display()));
+            say(
+                HOOK,
+                format_args!(
+                    "warning: cannot keep series state in {}: {e}",
+                    state.dir.display()
+                ),
+            );
         }
         if position.last {
             let series = state.load();
@@ -86,7 +98,10 @@ fn run() -> u8 {
         diags.extend(session.check_scoped(&items, Scope::Series));
     }
     if report(&diags, items.len()) {
-        say(HOOK, "nothing has been sent. Fix the patches and run git send-email again (--no-validate skips this check)");
+        say(
+            HOOK,
+            "nothing has been sent. Fix the patches and run git send-email again (--no-validate skips this check)",
+        );
         return EXIT_VIOLATION;
     }
     EXIT_OK
@@ -98,7 +113,10 @@ fn smtp_recipients(raw: &[u8]) -> Recipients {
     if let Ok((headers, _)) = mailparse::parse_headers(raw) {
         for h in headers {
             let key = h.get_key();
-            if ["to", "cc", "bcc"].iter().any(|k| key.eq_ignore_ascii_case(k)) {
+            if ["to", "cc", "bcc"]
+                .iter()
+                .any(|k| key.eq_ignore_ascii_case(k))
+            {
                 r.add(&key, &h.get_value(), 0);
             }
         }
@@ -114,19 +132,44 @@ struct Position {
 
 impl Position {
     fn find(items: &[Item], state: Option<&StateDir>) -> Position {
-        let var = |n: &str| std::env::var(n).ok().and_then(|v| v.trim().parse::<u32>().ok());
-        if let (Some(c), Some(t)) = (var("GIT_SENDEMAIL_FILE_COUNTER"), var("GIT_SENDEMAIL_FILE_TOTAL")) {
-            return Position { first: c <= 1, last: c >= t };
+        let var = |n: &str| {
+            std::env::var(n)
+                .ok()
+                .and_then(|v| v.trim().parse::<u32>().ok())
+        };
+        if let (Some(c), Some(t)) = (
+            var("GIT_SENDEMAIL_FILE_COUNTER"),
+            var("GIT_SENDEMAIL_FILE_TOTAL"),
+        ) {
+            return Position {
+                first: c <= 1,
+                last: c >= t,
+            };
         }
         // Older git: the n/m counter says where we are. A cover letter (0/m) opens a series,
         // and so does patch 1 unless the cover letter came just before it; patch m closes it;
         // an unnumbered patch is a series of its own.
-        let counter = items.first().and_then(|i| i.prefix.as_ref()).and_then(|p| p.counter);
+        let counter = items
+            .first()
+            .and_then(|i| i.prefix.as_ref())
+            .and_then(|p| p.counter);
         match counter {
-            Some((0, m)) => Position { first: true, last: m == 0 },
-            Some((1, m)) => Position { first: !state.is_some_and(StateDir::holds_only_a_cover), last: m <= 1 },
-            Some((n, m)) => Position { first: false, last: n >= m },
-            None => Position { first: true, last: true },
+            Some((0, m)) => Position {
+                first: true,
+                last: m == 0,
+            },
+            Some((1, m)) => Position {
+                first: !state.is_some_and(StateDir::holds_only_a_cover),
+                last: m <= 1,
+            },
+            Some((n, m)) => Position {
+                first: false,
+                last: n >= m,
+            },
+            None => Position {
+                first: true,
+                last: true,
+            },
         }
     }
 }
@@ -138,7 +181,9 @@ struct StateDir {
 
 impl StateDir {
     fn new(git_dir: &Path) -> StateDir {
-        StateDir { dir: git_dir.join("bpf-policy").join("sendemail").join(run_key()) }
+        StateDir {
+            dir: git_dir.join("bpf-policy").join("sendemail").join(run_key()),
+        }
     }
 
     fn reset(&self) {
@@ -147,7 +192,12 @@ impl StateDir {
 
     fn stored(&self) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
-            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
             .unwrap_or_default();
         files.sort();
         files
@@ -173,9 +223,14 @@ impl StateDir {
     fn load(&self) -> Vec<Item> {
         let mut items = Vec::new();
         for f in self.stored() {
-            let Ok(bytes) = std::fs::read(&f) else { continue };
-            let Ok(email) = Email::parse(&bytes, 1) else { continue };
-            let origin = std::fs::read_to_string(f.with_extension("src")).unwrap_or_else(|_| f.display().to_string());
+            let Ok(bytes) = std::fs::read(&f) else {
+                continue;
+            };
+            let Ok(email) = Email::parse(&bytes, 1) else {
+                continue;
+            };
+            let origin = std::fs::read_to_string(f.with_extension("src"))
+                .unwrap_or_else(|_| f.display().to_string());
             let mut item = Item::from_email(origin, email);
             if let Ok(raw) = std::fs::read(f.with_extension("hdr")) {
                 item.recipients = Some(smtp_recipients(&raw));
@@ -194,7 +249,10 @@ fn run_key() -> String {
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
         // Fields after the command name (which may hold spaces) start at the last ')'.
-        let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, r)| r.split_whitespace().collect())
+            .unwrap_or_default();
         if String::from_utf8_lossy(&cmdline).contains("send-email") {
             let start = fields.get(19).copied().unwrap_or("0");
             return format!("{pid}-{start}");

@@ -190,7 +190,12 @@ pub fn check(items: &[Item], cx: &Context<'_>, cfg: &Config) -> Vec<Diagnostic> 
 }
 
 /// [`check`] limited to item rules or series rules.
-pub fn check_scoped(items: &[Item], cx: &Context<'_>, cfg: &Config, scope: Scope) -> Vec<Diagnostic> {
+pub fn check_scoped(
+    items: &[Item],
+    cx: &Context<'_>,
+    cfg: &Config,
+    scope: Scope,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for rule in RULES {
         if !cfg.enabled(&rule.info) || (rule.info.needs_repo && cx.repo.is_none()) {

@@ -75,7 +75,10 @@ static SHORTLOG_HEAD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DIFFSTAT: LazyLock<Regex> = LazyLock::new(|| {
     #[allow(clippy::unwrap_used)]
-    Regex::new(r"^ (?:.* \| +(?:\d+ ?[+-]*|Bin .*)|\d+ files? changed.*)$").unwrap()
+    Regex::new(
+        r"^ (?:.* \| +(?:\d+ ?[+-]*|Bin .*)|\d+ files? changed.*|(?:create|delete) mode \d+ .*|mode change \d+ => \d+ .*|(?:rename|copy) .* \(\d+%\))$",
+    )
+    .unwrap()
 });
 
 /// Lines of a cover letter that describe the series: not shortlog, diffstat, tags,
@@ -96,7 +99,10 @@ fn description_lines(item: &Item) -> usize {
         if in_shortlog && t.starts_with("  ") {
             continue;
         }
-        if DIFFSTAT.is_match(t) || t == "-- " || PLACEHOLDERS.iter().any(|p| t.contains(p)) {
+        if t == "-- " {
+            break; // the signature: git's version follows
+        }
+        if DIFFSTAT.is_match(t) || PLACEHOLDERS.iter().any(|p| t.contains(p)) {
             continue;
         }
         if item.message.trailers.iter().any(|tr| tr.line == l.no) {
@@ -314,5 +320,7 @@ mod tests {
         assert!(DIFFSTAT.is_match(" 3 files changed, 10 insertions(+), 2 deletions(-)"));
         assert!(SHORTLOG_HEAD.is_match("A U Thor (2):"));
         assert!(!DIFFSTAT.is_match("This series adds | pipes"));
+        assert!(DIFFSTAT.is_match(" create mode 100644 tools/testing/selftests/bpf/x.c"));
+        assert!(DIFFSTAT.is_match(" rename tools/{a => b}/x.c (100%)"));
     }
 }

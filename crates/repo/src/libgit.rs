@@ -1,0 +1,346 @@
+//! The libgit2 backend: SHA-1 repositories with the files ref backend that libgit2 can open.
+
+use std::path::Path;
+
+use bpf_policy::item::{ChangeStatus, FileChange, Ident};
+use bpf_policy::repo::{CommitInfo, Resolved};
+use git2::{
+    Commit, Delta, Diff, DiffFindOptions, DiffOptions, ErrorCode, Index, ObjectType, Odb, Oid,
+    Repository, Sort,
+};
+
+use crate::CommitData;
+use crate::config::{Entry, command_line_entries, read_config};
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Lookups allowed when listing the objects of an ambiguous prefix: a 4-digit prefix in a
+/// kernel-sized repository has a few hundred objects and needs about twice as many.
+const ENUMERATE_BUDGET: usize = 20_000;
+
+pub(crate) fn config(repo: &Repository) -> Result<Vec<Entry>, git2::Error> {
+    let mut entries = read_config(&repo.config()?)?;
+    entries.extend(command_line_entries());
+    Ok(entries)
+}
+
+/// What HEAD points at (`refs/heads/x`), or None when detached.
+pub(crate) fn head_ref(repo: &Repository) -> Result<Option<String>, git2::Error> {
+    let head = repo.find_reference("HEAD")?;
+    Ok(head
+        .symbolic_target_bytes()
+        .map(|t| String::from_utf8_lossy(t).into_owned()))
+}
+
+/// `prefix`: lowercase hex, 4 to 40 digits (checked by the caller).
+pub(crate) fn resolve(repo: &Repository, prefix: &str) -> Result<Option<Resolved>, git2::Error> {
+    let odb = repo.odb()?;
+    let short = Oid::from_str(prefix)?;
+    let ids = match odb.exists_prefix(short, prefix.len()) {
+        Ok(oid) => vec![oid],
+        Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+        Err(e) if e.code() == ErrorCode::Ambiguous => {
+            // libgit2 only says "ambiguous"; list the candidates by narrowing the prefix one
+            // digit at a time, which costs index lookups for the matching objects only.
+            let mut ids = Vec::new();
+            let mut budget = ENUMERATE_BUDGET;
+            enumerate(&odb, prefix, &mut ids, &mut budget)?;
+            ids.sort();
+            ids.dedup();
+            ids
+        }
+        Err(e) => return Err(e),
+    };
+    let mut commits: Vec<CommitInfo> = Vec::new();
+    for id in &ids {
+        if let Some(c) = peel_commit(repo, &odb, *id)?
+            && !commits.iter().any(|k| k.id == c.id)
+        {
+            commits.push(c);
+        }
+    }
+    Ok(Some(match ids.len() {
+        1 => match commits.pop() {
+            Some(c) => Resolved::Commit(c),
+            None => Resolved::NotACommit,
+        },
+        _ => Resolved::Ambiguous(commits),
+    }))
+}
+
+fn enumerate(
+    odb: &Odb<'_>,
+    prefix: &str,
+    out: &mut Vec<Oid>,
+    budget: &mut usize,
+) -> Result<(), git2::Error> {
+    for digit in HEX {
+        if *budget == 0 {
+            return Err(git2::Error::from_str(
+                "too many objects share this prefix to list them",
+            ));
+        }
+        *budget -= 1;
+        let longer = format!("{prefix}{}", char::from(*digit));
+        match odb.exists_prefix(Oid::from_str(&longer)?, longer.len()) {
+            Ok(oid) => out.push(oid),
+            Err(e) if e.code() == ErrorCode::NotFound => {}
+            Err(e) if e.code() == ErrorCode::Ambiguous && longer.len() < 40 => {
+                enumerate(odb, &longer, out, budget)?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The commit an object is or (for annotated tags) points at.
+fn peel_commit(
+    repo: &Repository,
+    odb: &Odb<'_>,
+    id: Oid,
+) -> Result<Option<CommitInfo>, git2::Error> {
+    let (_, kind) = odb.read_header(id)?;
+    let commit = match kind {
+        ObjectType::Commit => repo.find_commit(id)?,
+        ObjectType::Tag => match repo.find_object(id, None)?.peel(ObjectType::Commit) {
+            Ok(obj) => match obj.into_commit() {
+                Ok(c) => c,
+                Err(_) => return Ok(None),
+            },
+            Err(_) => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    Ok(Some(commit_info(&commit)))
+}
+
+fn commit_info(c: &Commit<'_>) -> CommitInfo {
+    CommitInfo {
+        id: c.id().to_string(),
+        subject: c
+            .summary_bytes()
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// A revision (id, ref, `HEAD~2`, ...) peeled to its commit.
+pub(crate) fn rev_commit(repo: &Repository, rev: &str) -> Result<Oid, git2::Error> {
+    Ok(repo.revparse_single(rev)?.peel_to_commit()?.id())
+}
+
+/// The answer of [`quick_ancestor`].
+pub(crate) enum Quick {
+    /// None: HEAD is unborn.
+    Known(Option<bool>),
+    /// More history than the budget would have to be read.
+    Undecided,
+}
+
+/// Whether `ancestor` is reached within `budget` commits of `descendant`'s history, read
+/// breadth-first. libgit2's own merge-base walk reads every commit newer than the ancestor, which for
+/// an old `Fixes:` target in a kernel tree takes seconds; a recent target is found here in
+/// milliseconds, and the rest is left to `git merge-base --is-ancestor`, which is faster
+/// at deep walks (commit-graph generation numbers).
+pub(crate) fn quick_ancestor(
+    repo: &Repository,
+    ancestor: &str,
+    descendant: Option<&str>,
+    budget: usize,
+) -> Result<Quick, git2::Error> {
+    let descendant = match descendant {
+        Some(d) => rev_commit(repo, d)?,
+        None => match repo.head() {
+            Ok(head) => head.peel_to_commit()?.id(),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+                return Ok(Quick::Known(None));
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let ancestor = rev_commit(repo, ancestor)?;
+    if ancestor == descendant {
+        return Ok(Quick::Known(Some(true)));
+    }
+    // Unsorted: any sorting makes libgit2 read the whole history before the first answer.
+    let mut walk = repo.revwalk()?;
+    walk.push(descendant)?;
+    for (seen, id) in walk.enumerate() {
+        if id? == ancestor {
+            return Ok(Quick::Known(Some(true)));
+        }
+        if seen >= budget {
+            return Ok(Quick::Undecided);
+        }
+    }
+    // The whole history was read.
+    Ok(Quick::Known(Some(false)))
+}
+
+/// The exact answer, however much history it takes; None when HEAD is unborn.
+pub(crate) fn is_ancestor(
+    repo: &Repository,
+    ancestor: &str,
+    descendant: Option<&str>,
+) -> Result<Option<bool>, git2::Error> {
+    let descendant = match descendant {
+        Some(d) => rev_commit(repo, d)?,
+        None => match repo.head() {
+            Ok(head) => head.peel_to_commit()?.id(),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let ancestor = rev_commit(repo, ancestor)?;
+    Ok(Some(
+        ancestor == descendant || repo.graph_descendant_of(descendant, ancestor)?,
+    ))
+}
+
+/// Names under refs/tags/ starting with `v`, read from the ref store only.
+pub(crate) fn tag_names(repo: &Repository) -> Result<Vec<String>, git2::Error> {
+    let refs = repo.references_glob("refs/tags/v*")?;
+    let mut names = Vec::new();
+    let mut it = refs;
+    for name in it.names() {
+        if let Some(short) = name?.strip_prefix("refs/tags/") {
+            names.push(short.to_owned());
+        }
+    }
+    Ok(names)
+}
+
+/// Ids the refs below `prefix` point at (symbolic refs followed); libgit2's ref globs let
+/// `*` cross `/`.
+pub(crate) fn ref_ids(repo: &Repository, prefix: &str) -> Result<Vec<String>, git2::Error> {
+    let mut ids = Vec::new();
+    for reference in repo.references_glob(&format!("{prefix}*"))? {
+        let reference = reference?;
+        if !reference.name_bytes().starts_with(prefix.as_bytes()) {
+            continue;
+        }
+        if let Ok(direct) = reference.resolve()
+            && let Some(id) = direct.target()
+        {
+            ids.push(id.to_string());
+        }
+    }
+    Ok(ids)
+}
+
+/// Commits reachable from `push` and from none of `hide` / `hide_globs`, oldest first.
+pub(crate) fn walk(
+    repo: &Repository,
+    push: &[Oid],
+    hide: &[Oid],
+    hide_globs: &[String],
+) -> Result<Vec<CommitData>, git2::Error> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    for id in push {
+        walk.push(*id)?;
+    }
+    for id in hide {
+        walk.hide(*id)?;
+    }
+    for glob in hide_globs {
+        walk.hide_glob(glob)?;
+    }
+    let mut out = Vec::new();
+    for id in walk {
+        out.push(commit_data(repo, id?)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn commit_data(repo: &Repository, id: Oid) -> Result<CommitData, git2::Error> {
+    let commit = repo.find_commit(id)?;
+    let parent_tree = match commit.parent_count() {
+        0 => None,
+        _ => Some(commit.parent(0)?.tree()?),
+    };
+    let tree = commit.tree()?;
+    let mut opts = DiffOptions::new();
+    opts.include_typechange(true);
+    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    let author = commit.author();
+    Ok(CommitData {
+        id: id.to_string(),
+        message: commit.message_bytes().to_vec(),
+        author: Ident {
+            name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        },
+        parent_count: commit.parent_count(),
+        files: diff_files(diff)?,
+    })
+}
+
+fn diff_files(mut diff: Diff<'_>) -> Result<Vec<FileChange>, git2::Error> {
+    // git log and git diff detect renames by default (diff.renames); copies they do not.
+    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    let mut out = Vec::new();
+    for delta in diff.deltas() {
+        let status = match delta.status() {
+            Delta::Added => ChangeStatus::Added,
+            Delta::Deleted => ChangeStatus::Deleted,
+            Delta::Renamed | Delta::Copied => ChangeStatus::Renamed,
+            Delta::Modified | Delta::Typechange | Delta::Conflicted | Delta::Unreadable => {
+                ChangeStatus::Modified
+            }
+            Delta::Unmodified | Delta::Ignored | Delta::Untracked => continue,
+        };
+        let file = if status == ChangeStatus::Deleted {
+            delta.old_file()
+        } else {
+            delta.new_file()
+        };
+        if let Some(path) = file.path_bytes() {
+            out.push(FileChange {
+                path: String::from_utf8_lossy(path).into_owned(),
+                status,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The index at `index_path` compared with HEAD's tree (none when HEAD is unborn).
+pub(crate) fn staged(repo: &Repository, index_path: &Path) -> Result<Vec<FileChange>, git2::Error> {
+    let index = Index::open(index_path)?;
+    let head_tree = match repo.head() {
+        Ok(head) => Some(head.peel_to_tree()?),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    let mut opts = DiffOptions::new();
+    opts.include_typechange(true);
+    let diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut opts))?;
+    diff_files(diff)
+}
+
+/// Parent counts and messages along HEAD's first-parent line, newest first.
+pub(crate) fn first_parent_messages(
+    repo: &Repository,
+    limit: usize,
+) -> Result<Vec<(usize, Vec<u8>)>, git2::Error> {
+    let mut commit = match repo.head() {
+        Ok(head) => head.peel_to_commit()?,
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for _ in 0..limit {
+        out.push((commit.parent_count(), commit.message_bytes().to_vec()));
+        if commit.parent_count() != 1 {
+            break;
+        }
+        commit = commit.parent(0)?;
+    }
+    Ok(out)
+}

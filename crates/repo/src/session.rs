@@ -1,0 +1,76 @@
+//! One run of the rules against a repository: settings, target tree and repository facts,
+//! gathered once and shared by the command and the hooks.
+
+use bpf_policy::message::CommentChar;
+use bpf_policy::rules::{Context, Scope, check_scoped};
+use bpf_policy::tree::{Tree, TreeSource};
+use bpf_policy::{Config, Diagnostic, Item};
+
+use crate::Repo;
+
+/// Settings, tree and repository for checking.
+pub struct Session {
+    /// The repository, when there is one.
+    pub repo: Option<Repo>,
+    /// Rule levels from git config (and any overrides applied after).
+    pub config: Config,
+    /// The target tree and where it came from.
+    pub tree: Option<(Tree, TreeSource)>,
+    /// Config entries that were ignored, and why.
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("tree", &self.tree)
+            .field("repo", &self.repo.is_some())
+            .finish()
+    }
+}
+
+impl Session {
+    /// Gather settings. `use_config` false reads no git config at all (checks the text alone).
+    pub fn new(repo: Option<Repo>, use_config: bool, explicit: Option<Tree>) -> Session {
+        let pairs = match (&repo, use_config) {
+            (_, false) => Vec::new(),
+            (Some(r), true) => r.policy_config(),
+            (None, true) => crate::global_policy_config(),
+        };
+        let (config, warnings) =
+            Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let tree = match (&repo, use_config) {
+            (Some(r), true) => r.infer_tree(explicit),
+            _ => explicit
+                .map(|t| (t, TreeSource::Explicit))
+                .or_else(|| config.tree.map(|t| (t, TreeSource::Config))),
+        };
+        Session {
+            repo,
+            config,
+            tree,
+            warnings,
+        }
+    }
+
+    /// The comment character commit messages use here.
+    pub fn comment_char(&self) -> CommentChar {
+        self.repo
+            .as_ref()
+            .map_or(CommentChar::Hash, Repo::comment_char)
+    }
+
+    /// Run every rule.
+    pub fn check(&self, items: &[Item]) -> Vec<Diagnostic> {
+        self.check_scoped(items, Scope::All)
+    }
+
+    /// Run item rules or series rules only.
+    pub fn check_scoped(&self, items: &[Item], scope: Scope) -> Vec<Diagnostic> {
+        let cx = Context {
+            tree: self.tree.as_ref().map(|(t, s)| (*t, s)),
+            repo: self.repo.as_ref().map(Repo::facts),
+        };
+        check_scoped(items, &cx, &self.config, scope)
+    }
+}
