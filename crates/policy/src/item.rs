@@ -70,10 +70,8 @@ impl Ident {
 
     /// Same person: email equal ignoring case, or (when either has no email) the same name.
     pub fn same_person(&self, other: &Ident) -> bool {
-        if !self.email.is_empty() && !other.email.is_empty() {
-            if self.email.eq_ignore_ascii_case(&other.email) {
-                return true;
-            }
+        if !self.email.is_empty() && self.email.eq_ignore_ascii_case(&other.email) {
+            return true;
         }
         let norm = |n: &str| {
             n.split_whitespace()

@@ -201,11 +201,10 @@ pub fn check_scoped(
         if !cfg.enabled(&rule.info) || (rule.info.needs_repo && cx.repo.is_none()) {
             continue;
         }
-        let wanted = match (scope, rule.check) {
-            (Scope::All, _) => true,
-            (Scope::Items, Check::Item(_)) | (Scope::Series, Check::Series(_)) => true,
-            _ => false,
-        };
+        let wanted = matches!(
+            (scope, rule.check),
+            (Scope::All, _) | (Scope::Items, Check::Item(_)) | (Scope::Series, Check::Series(_))
+        );
         if !wanted {
             continue;
         }
