@@ -60,7 +60,8 @@ impl Repo {
     /// Commits the updates would add to the remote, oldest first, each once. For an update
     /// whose old remote id is known locally, that id bounds the walk; for new refs and for
     /// force pushes over history we do not have, the remote's tracking refs bound it (all
-    /// remote-tracking refs when the remote has none). Tags are peeled to their commits.
+    /// remote-tracking refs when the remote has none), and with no remote-tracking refs at
+    /// all, mainline's release tags (`v*`) do. Tags are peeled to their commits.
     pub fn pushed_commits(
         &self,
         remote: &str,
@@ -73,6 +74,11 @@ impl Repo {
             let mut exclude = tracking.clone();
             if !u.is_new() && self.has_commit(&u.remote_id) {
                 exclude.push(u.remote_id.clone());
+            }
+            if exclude.is_empty() {
+                // Nothing says what the remote has: without a bound a first push of a kernel
+                // branch would walk all of mainline. Released history is not the push's.
+                exclude.push("refs/tags/v*".to_owned());
             }
             for c in self.commits_between(&u.local_id, &exclude)? {
                 if seen.insert(c.id.clone()) {
