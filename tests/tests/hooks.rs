@@ -82,7 +82,11 @@ fn commit(r: &Repo, file: &str, msg: &str) -> Result<Output, Box<dyn std::error:
 
 /// The commit later fixes point at; made without hooks, as history already upstream.
 fn base_commit(r: &Repo) -> Result<String, Box<dyn std::error::Error>> {
-    r.commit("kernel/bpf/syscall.c", "base\n", &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"))
+    r.commit(
+        "kernel/bpf/syscall.c",
+        "base\n",
+        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
+    )
 }
 
 #[test]
@@ -290,7 +294,13 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
     let good = r.git(&["rev-parse", "HEAD"])?.trim().to_owned();
     // A bad commit (no sign-off, made with --no-verify) blocks the push; nothing arrives.
     std::fs::write(r.path().join("kernel/bpf/a.c"), "bad\n")?;
-    r.git(&["commit", "-q", "--no-verify", "-am", "bpf: Change a\n\nWhy."])?;
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-am",
+        "bpf: Change a\n\nWhy.",
+    ])?;
     let out = r.cmd("git").args(["push", "origin", "master"]).output()?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(

@@ -565,10 +565,19 @@ fn mbox_of_a_series_is_one_series() -> TestResult {
 fn readme_rule_list_is_the_rule_table() -> TestResult {
     let r = Repo::new()?;
     let out = bpf_policy(&r, &["rules"])?;
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))?;
-    let start = readme.find("<!-- rules:start -->\n```text\n").ok_or("no rules block in README")?;
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))?;
+    let start = readme
+        .find("<!-- rules:start -->\n```text\n")
+        .ok_or("no rules block in README")?;
     let block = &readme[start + "<!-- rules:start -->\n```text\n".len()..];
-    let end = block.find("```\n<!-- rules:end -->").ok_or("unterminated rules block")?;
-    assert_eq!(&block[..end], stdout(&out), "README's rule list is stale: paste `bpf-policy rules` into it");
+    let end = block
+        .find("```\n<!-- rules:end -->")
+        .ok_or("unterminated rules block")?;
+    assert_eq!(
+        &block[..end],
+        stdout(&out),
+        "README's rule list is stale: paste `bpf-policy rules` into it"
+    );
     Ok(())
 }
