@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -145,4 +146,46 @@ pub fn rules_in(json: &str) -> Vec<String> {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|v| v.get("rule").and_then(|r| r.as_str()).map(str::to_owned))
         .collect()
+}
+
+/// The top of the workspace (install.sh, hooks/, Cargo.toml).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The release build of the command and the hooks that install.sh copies and the end-to-end
+/// tests run, made once per test process. It has its own target directory because the one
+/// `cargo test` uses is locked while the tests run.
+pub fn release_target_dir() -> Result<&'static Path, String> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = workspace_root().join("target").join("e2e");
+            let out = Command::new(env!("CARGO"))
+                .args([
+                    "build",
+                    "--release",
+                    "--quiet",
+                    "-p",
+                    "bpf-policy-cli",
+                    "-p",
+                    "bpf-policy-hooks",
+                ])
+                .env("CARGO_TARGET_DIR", &dir)
+                .current_dir(workspace_root())
+                .output()
+                .map_err(|e| e.to_string())?;
+            if !out.status.success() {
+                return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+            }
+            Ok(dir)
+        })
+        .as_ref()
+        .map(PathBuf::as_path)
+        .map_err(Clone::clone)
+}
+
+/// A release binary by name (`bpf-policy`, `bpf-policy-commit-msg`, ...).
+pub fn release_bin(name: &str) -> Result<PathBuf, String> {
+    Ok(release_target_dir()?.join("release").join(name))
 }

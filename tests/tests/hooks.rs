@@ -2,50 +2,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
-use bpf_policy_e2e::{Repo, TestResult, hermetic, stderr, stdout};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The release build the installer copies from, made once per test process in its own target
-/// directory (the one `cargo test` holds is locked while tests run).
-fn target_dir() -> Result<&'static Path, String> {
-    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let dir = workspace().join("target").join("e2e");
-            let out = Command::new(env!("CARGO"))
-                .args([
-                    "build",
-                    "--release",
-                    "--quiet",
-                    "-p",
-                    "bpf-policy-cli",
-                    "-p",
-                    "bpf-policy-hooks",
-                ])
-                .env("CARGO_TARGET_DIR", &dir)
-                .current_dir(workspace())
-                .output()
-                .map_err(|e| e.to_string())?;
-            if !out.status.success() {
-                return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-            }
-            Ok(dir)
-        })
-        .as_ref()
-        .map(PathBuf::as_path)
-        .map_err(Clone::clone)
-}
+use bpf_policy_e2e::{
+    Repo, TestResult, hermetic, release_target_dir, stderr, stdout, workspace_root,
+};
 
 /// Run install.sh for `repo` with `args`, binaries going under the test's HOME.
 fn install(repo: &Repo, args: &[&str]) -> Result<Output, Box<dyn std::error::Error>> {
-    let target = target_dir()?;
+    let target = release_target_dir()?;
     let out = repo
-        .cmd(workspace().join("install.sh"))
+        .cmd(workspace_root().join("install.sh"))
         .args(args)
         .env("CARGO_TARGET_DIR", target)
         .output()?;
