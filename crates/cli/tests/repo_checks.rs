@@ -402,6 +402,8 @@ fn tree_comes_from_b4_tracking_data() -> TestResult {
     let r = Repo::new()?;
     r.commit("a.c", "0\n", &format!("bpf: Base\n\nBase.\n\n{SOB}"))?;
     r.git(&["checkout", "-q", "-b", "b4/topic"])?;
+    // What b4 prep records for every branch it prepares.
+    r.git(&["config", "branch.b4/topic.b4-prep-cover-strategy", "commit"])?;
     let cover = "bpf: Topic\n\nThis series does a thing.\n\n--- b4-submit-tracking ---\n# This section is used internally by b4 prep for tracking purposes.\n{\n  \"series\": {\n    \"revision\": 1,\n    \"change-id\": \"20241001-topic-0123\",\n    \"prefixes\": [\"bpf\"]\n  }\n}\n";
     r.git(&["commit", "-q", "--allow-empty", "-m", cover])?;
     r.commit(

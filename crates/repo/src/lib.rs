@@ -34,9 +34,10 @@ use git2::{ErrorClass, ErrorCode, Repository, RepositoryOpenFlags};
 use crate::config::ConfigList;
 use crate::gitcmd::GitCmd;
 
-/// How far back along HEAD's first-parent line b4's cover commit is looked for; series are
-/// far shorter, and the walk also stops at the first merge (the series base).
-const B4_WALK_LIMIT: usize = 256;
+/// How far back along HEAD's first-parent line b4's cover commit is looked for. netdev and
+/// BPF series stay around 15 patches; the walk also stops at the first merge (the series
+/// base). Every commit read here is paid by every hook run that has no bpf-policy.tree.
+const B4_WALK_LIMIT: usize = 64;
 
 /// Commits read newest-first through libgit2 looking for a `Fixes:` target before the
 /// question goes to `git merge-base --is-ancestor` (about 50 ms of reading).
@@ -189,6 +190,9 @@ impl Repo {
                 reason: "no such directory".to_owned(),
             });
         }
+        // Objects are only read here, from the user's own repository: re-hashing every one
+        // (libgit2's default) was a fifth of a commit-msg run.
+        git2::opts::strict_hash_verification(false);
         let git_dir_env = env_path("GIT_DIR");
         let opened = match &git_dir_env {
             // libgit2 ignores GIT_DIR when given a path; resolve it as git -C would.
@@ -436,9 +440,19 @@ impl Repo {
         infer::tree_from_name(&branch).map(|t| (t, TreeSource::Branch(branch)))
     }
 
-    /// b4's cover commit on HEAD's first-parent line, else (b4's branch-description
-    /// strategy) the `branch.<name>.b4-tracking` config.
+    /// b4's tracking data for the current branch. b4 records how it keeps the cover letter
+    /// (`branch.<name>.b4-prep-cover-strategy`) on every branch it prepares; only then is
+    /// HEAD's first-parent line searched for its cover commit, so other branches pay nothing.
+    /// The branch-description strategy keeps the data in `branch.<name>.b4-tracking`.
     fn b4_tree(&self, branch: Option<&str>) -> Option<Tree> {
+        let branch = branch?;
+        let strategy = self
+            .config
+            .last(&format!("branch.{branch}.b4-prep-cover-strategy"))?;
+        if strategy == "branch-description" {
+            let tracking = self.config.last(&format!("branch.{branch}.b4-tracking"))?;
+            return infer::tree_from_b4_json(tracking);
+        }
         let messages = self
             .either(
                 |r| Ok(libgit::first_parent_messages(r, B4_WALK_LIMIT)?),
@@ -446,15 +460,8 @@ impl Repo {
             )
             .unwrap_or_default();
         // b4 uses the newest cover; an older one further down belongs to another series.
-        if let Some(json) = messages.iter().find_map(|(_, m)| infer::b4_cover_json(m))
-            && let Some(t) = infer::tree_from_b4_json(&json)
-        {
-            return Some(t);
-        }
-        let tracking = self
-            .config
-            .last(&format!("branch.{}.b4-tracking", branch?))?;
-        infer::tree_from_b4_json(tracking)
+        let json = messages.iter().find_map(|(_, m)| infer::b4_cover_json(m))?;
+        infer::tree_from_b4_json(&json)
     }
 
     /// The remote of the branch's upstream, else `origin`, else the only remote.

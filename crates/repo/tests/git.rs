@@ -785,7 +785,16 @@ fn check_tree_inference(tmp: &Path, init_args: &[&str]) -> TestResult {
         Some((Tree::NetNext, TreeSource::FormatSubjectPrefix))
     );
 
-    // b4's branch-description tracking beats format.subjectPrefix.
+    // b4's branch-description tracking beats format.subjectPrefix (b4 records the strategy
+    // on every branch it prepares).
+    git(
+        &dir,
+        &[
+            "config",
+            "branch.work.b4-prep-cover-strategy",
+            "branch-description",
+        ],
+    )?;
     git(
         &dir,
         &[
@@ -799,7 +808,11 @@ fn check_tree_inference(tmp: &Path, init_args: &[&str]) -> TestResult {
         Some((Tree::Bpf, TreeSource::B4Tracking))
     );
 
-    // b4's cover commit (at the series base, patches on top) beats its config.
+    // b4's cover commit (at the series base, patches on top), with the commit strategy.
+    git(
+        &dir,
+        &["config", "branch.work.b4-prep-cover-strategy", "commit"],
+    )?;
     let cover = "EDITME: cover title\n\nblurb\n\n--- b4-submit-tracking ---\n\
         # This section is used internally by b4 prep for tracking purposes.\n\
         {\n  \"series\": {\n    \"revision\": 2,\n    \"change-id\": \"20240101-x\",\n    \

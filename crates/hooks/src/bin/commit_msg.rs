@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bpf_policy::input::{As, InputError, read_items};
+use bpf_policy::rules::Scope;
 use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, report, say};
 use bpf_policy_repo::{Repo, Session};
 
@@ -63,12 +64,20 @@ fn run() -> u8 {
     if items.iter().any(|i| i.is_cover) {
         return EXIT_OK;
     }
-    if let Some(r) = &session.repo {
+    // Series rules (selftests with verifier changes, ...) judge a whole series, which one
+    // commit is not; they run at push and send time.
+    let mut diags = session.check_scoped(&items, Scope::Items);
+    // Listing staged files costs a walk of the index against HEAD (large in a kernel tree);
+    // only the selftests/docs exemption of fixes-required needs it.
+    if diags.iter().any(|d| d.rule == "fixes-required")
+        && let Some(r) = &session.repo
+    {
         match r.staged_files() {
             Ok(files) => {
                 for item in &mut items {
                     item.files = Some(files.clone());
                 }
+                diags = session.check_scoped(&items, Scope::Items);
             }
             Err(e) => say(
                 HOOK,
@@ -78,7 +87,6 @@ fn run() -> u8 {
             ),
         }
     }
-    let diags = session.check(&items);
     if report(&diags, items.len()) {
         let saved = saved_message_path(&path);
         say(

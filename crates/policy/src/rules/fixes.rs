@@ -51,7 +51,11 @@ pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
 
 /// fixes-advised
 pub(super) fn advised(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
-    if item.is_cover || has_fixes(item) || !SAYS_FIX.is_match(&item.message.subject) {
+    if item.is_cover
+        || has_fixes(item)
+        || !super::message::contains_ignore_case(&item.message.subject, "fix")
+        || !SAYS_FIX.is_match(&item.message.subject)
+    {
         return;
     }
     let tree = cx.tree_for(item);

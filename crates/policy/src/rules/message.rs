@@ -177,6 +177,10 @@ backport, add a note under the `---` line of the patch (it stays out of the git 
 /// no-stable-cc
 pub(super) fn no_stable_cc(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     for l in &item.message.lines {
+        // A substring test first: most lines never need the regexes (nor their compiling).
+        if !contains_ignore_case(&l.text, "stable@") {
+            continue;
+        }
         if CC_LINE.is_match(&l.text) && STABLE.is_match(&l.text) {
             out.fail(
                 item,
@@ -188,7 +192,7 @@ pub(super) fn no_stable_cc(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     }
     if let Some(r) = &item.recipients {
         for (addr, no) in r.all() {
-            if STABLE.is_match(addr) {
+            if contains_ignore_case(addr, "stable@") && STABLE.is_match(addr) {
                 out.fail(
                     item,
                     Some(&Line { no: *no, text: String::new() }),
@@ -198,6 +202,13 @@ pub(super) fn no_stable_cc(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
             }
         }
     }
+}
+
+/// ASCII case-insensitive substring test.
+pub(crate) fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// fixup-commit
