@@ -627,3 +627,81 @@ fn shim_explains_a_missing_binary() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn pre_push_force_over_history_it_does_not_have() -> TestResult {
+    let r = installed(Some("bpf-next"))?;
+    let bare = with_remote(&r)?;
+    base_commit(&r)?;
+    let out = r
+        .cmd("git")
+        .args(["push", "-q", "origin", "master"])
+        .output()?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    r.git(&["fetch", "-q", "origin"])?;
+    // Someone else pushes to the remote; we never fetch it.
+    let other = r.home.path().join("other");
+    r.git(&[
+        "clone",
+        "-q",
+        &bare.to_string_lossy(),
+        &other.to_string_lossy(),
+    ])?;
+    let mut c = r.cmd("git");
+    c.current_dir(&other);
+    std::fs::write(other.join("theirs.c"), "t\n")?;
+    let out = c.args(["add", "theirs.c"]).output()?;
+    assert!(out.status.success());
+    let out = r
+        .cmd("git")
+        .current_dir(&other)
+        .args([
+            "commit",
+            "-q",
+            "-m",
+            "bpf: Theirs\n\nTheirs.\n\nSigned-off-by: B <b@c>",
+        ])
+        .output()?;
+    assert!(out.status.success());
+    let out = r
+        .cmd("git")
+        .current_dir(&other)
+        .args(["push", "-q", "--no-verify", "origin", "master"])
+        .output()?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Our force push names a remote id we do not have: the commits not on origin's
+    // tracking refs are checked, and a bad one still blocks.
+    std::fs::write(r.path().join("mine.c"), "m\n")?;
+    r.git(&["add", "mine.c"])?;
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "bpf: Mine\n\nNo sign-off here.",
+    ])?;
+    let out = r
+        .cmd("git")
+        .args(["push", "--force", "origin", "master"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[signoff-missing]"),
+        "{}",
+        stderr(&out)
+    );
+    r.git(&[
+        "commit",
+        "-q",
+        "--amend",
+        "--no-verify",
+        "-m",
+        &format!("bpf: Mine\n\n{WHY}\n\n{SOB}"),
+    ])?;
+    let out = r
+        .cmd("git")
+        .args(["push", "-q", "--force", "origin", "master"])
+        .output()?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    Ok(())
+}
