@@ -3,8 +3,11 @@
 
 use std::io::{IsTerminal, Write};
 
+use std::path::{Path, PathBuf};
+
 use bpf_policy::render::{Human, render};
 use bpf_policy::{Diagnostic, Severity};
+use bpf_policy_repo::{Repo, Session};
 
 /// Exit status: nothing blocks.
 pub const EXIT_OK: u8 = 0;
@@ -33,4 +36,34 @@ pub fn report(diags: &[Diagnostic], inputs: usize) -> bool {
 /// Print a one-line message to stderr, prefixed so users know which hook spoke.
 pub fn say(hook: &str, msg: impl std::fmt::Display) {
     eprintln!("bpf-policy ({hook}): {msg}");
+}
+
+/// The repository the hook runs in (git starts hooks at the top of the worktree, with
+/// `GIT_DIR` set where needed) and the settings found there. A repository that cannot be
+/// opened is said on stderr and the text is checked alone.
+pub fn open_session(hook: &str) -> Session {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let repo = match Repo::discover(&cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            say(hook, format_args!("warning: {e}; checking the text alone"));
+            None
+        }
+    };
+    let session = Session::new(repo, true, None);
+    for w in &session.warnings {
+        say(hook, format_args!("warning: {w}"));
+    }
+    session
+}
+
+/// Read the file git named, or say why not.
+pub fn read_input(hook: &str, path: &Path) -> Option<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            say(hook, format_args!("cannot read {}: {e}", path.display()));
+            None
+        }
+    }
 }

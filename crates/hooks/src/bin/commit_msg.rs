@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use bpf_policy::input::{As, InputError, read_items};
 use bpf_policy::rules::Scope;
-use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, report, say};
-use bpf_policy_repo::{Repo, Session};
+use bpf_policy_hooks::{
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, read_input, report, say,
+};
 
 const HOOK: &str = "commit-msg";
 
@@ -22,32 +23,14 @@ fn run() -> u8 {
         );
         return EXIT_UNUSABLE;
     };
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => {
-            say(HOOK, format_args!("cannot read {}: {e}", path.display()));
-            return EXIT_UNUSABLE;
-        }
+    let Some(bytes) = read_input(HOOK, &path) else {
+        return EXIT_UNUSABLE;
     };
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let repo = match Repo::discover(&cwd) {
-        Ok(r) => r,
-        Err(e) => {
-            say(
-                HOOK,
-                format_args!("warning: {e}; checking the message alone"),
-            );
-            None
-        }
-    };
-    if let Some(r) = &repo
+    let session = open_session(HOOK);
+    if let Some(r) = &session.repo
         && merge_in_progress(r.git_dir())
     {
         return EXIT_OK; // merges carry git's own message; no message rules apply
-    }
-    let session = Session::new(repo, true, None);
-    for w in &session.warnings {
-        say(HOOK, format_args!("warning: {w}"));
     }
     let origin = path.display().to_string();
     let mut items = match read_items(&origin, &bytes, As::Message, &session.comment_char()) {

@@ -12,8 +12,9 @@ use bpf_policy::email::{Email, Recipients};
 use bpf_policy::input::{As, read_items};
 use bpf_policy::item::Item;
 use bpf_policy::rules::Scope;
-use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, report, say};
-use bpf_policy_repo::{Repo, Session};
+use bpf_policy_hooks::{
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, read_input, report, say,
+};
 
 const HOOK: &str = "sendemail-validate";
 
@@ -31,25 +32,10 @@ fn run() -> u8 {
         return EXIT_UNUSABLE;
     };
     let header_file = args.next();
-    let bytes = match std::fs::read(&patch) {
-        Ok(b) => b,
-        Err(e) => {
-            say(HOOK, format_args!("cannot read {}: {e}", patch.display()));
-            return EXIT_UNUSABLE;
-        }
+    let Some(bytes) = read_input(HOOK, &patch) else {
+        return EXIT_UNUSABLE;
     };
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let repo = match Repo::discover(&cwd) {
-        Ok(r) => r,
-        Err(e) => {
-            say(HOOK, format_args!("warning: {e}; checking the email alone"));
-            None
-        }
-    };
-    let session = Session::new(repo, true, None);
-    for w in &session.warnings {
-        say(HOOK, format_args!("warning: {w}"));
-    }
+    let session = open_session(HOOK);
     let origin = patch.display().to_string();
     let mut items = match read_items(&origin, &bytes, As::Email, &session.comment_char()) {
         Ok(items) => items,
