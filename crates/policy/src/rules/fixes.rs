@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::subject::tree_said;
-use super::{Context, Out};
+use super::{Context, Out, TreeFrom};
 use crate::item::Item;
 use crate::message::{Line, Trailer};
 use crate::repo::Resolved;
@@ -31,12 +31,20 @@ pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     if item.is_cover || has_fixes(item) || item.only_tests_or_docs() {
         return;
     }
-    let Some((tree, from)) = cx.tree_for(item) else {
+    // A patch whose own subject names a fixes tree goes there, whatever the repository is
+    // set to (subject-tree reports the disagreement), so either one asks for Fixes:.
+    let own = item
+        .prefix
+        .as_ref()
+        .and_then(|p| p.tree)
+        .map(|t| (t, TreeFrom::Subject));
+    let Some((tree, from)) = [cx.tree_for(item), own]
+        .into_iter()
+        .flatten()
+        .find(|(t, _)| t.kind() == TreeKind::Fixes)
+    else {
         return;
     };
-    if tree.kind() != TreeKind::Fixes {
-        return;
-    }
     out.fail(
         item,
         Some(&item.subject_line()),
@@ -357,6 +365,34 @@ mod tests {
             judge("0123456789ab (\"bpf: x\")").0.and_then(|v| v.title),
             Some("bpf: x".into())
         );
+    }
+
+    #[test]
+    fn subject_tree_asks_for_fixes_even_when_the_repository_says_features()
+    -> Result<(), crate::email::EmailError> {
+        use crate::email::Email;
+        use crate::tree::TreeSource;
+        use crate::{Config, Item, check};
+        let raw = "From: A <a@b>\nSubject: [PATCH bpf] bpf: Fix x\n\nWhy.\n\nSigned-off-by: A <a@b>\n---\ndiff --git a/k.c b/k.c\n--- a/k.c\n+++ b/k.c\n@@ -1 +1 @@\n-a\n+b\n";
+        let item = Item::from_email("p", Email::parse(raw.as_bytes(), 1)?);
+        let source = TreeSource::Config;
+        let cx = Context {
+            tree: Some((crate::tree::Tree::BpfNext, &source)),
+            repo: None,
+        };
+        let rules: Vec<_> = check(&[item], &cx, &Config::default())
+            .into_iter()
+            .map(|d| (d.rule, d.severity))
+            .collect();
+        assert!(
+            rules.contains(&("fixes-required", crate::Severity::Error)),
+            "{rules:?}"
+        );
+        assert!(
+            rules.contains(&("subject-tree", crate::Severity::Warning)),
+            "{rules:?}"
+        );
+        Ok(())
     }
 
     #[test]
