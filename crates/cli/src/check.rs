@@ -28,7 +28,7 @@ enum Unusable {
     },
     #[error("{path}: {source}")]
     Input { path: String, source: InputError },
-    #[error("{0}: no *.patch files in this directory")]
+    #[error("{0}: no *.patch files in this directory (nor b4's *.eml)")]
     EmptyDir(String),
     #[error("{0}: it is larger than {MAX_FILE_BYTES} bytes; that is not a patch")]
     Huge(String),
@@ -61,7 +61,7 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     let repo = open_repo(args)?;
     let mut session = Session::new(repo, !args.no_repo, explicit);
     for p in &session.warnings {
-        eprintln!("bpf-policy: warning: {p}");
+        warn(args, p);
     }
     for spec in &args.severity {
         let (id, level) = spec
@@ -114,7 +114,7 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             ));
         }
         if series.is_empty() {
-            eprintln!("bpf-policy: the range {range} holds no commits");
+            warn(args, &format!("the range {range} holds no commits"));
         }
     } else {
         let paths: Vec<PathBuf> = if args.paths.is_empty() {
@@ -127,8 +127,13 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             AsArg::Message => As::Message,
             AsArg::Email => As::Email,
         };
+        // checkpatch calls standard input "-", and b4 strips a leading "-:" from each line.
+        let stdin_name = match args.format {
+            FormatArg::Checkpatch => "-",
+            _ => "<stdin>",
+        };
         for p in &paths {
-            match load(p, mode, &comment) {
+            match load(p, mode, &comment, stdin_name) {
                 Ok(items) => {
                     inputs += 1;
                     for item in items {
@@ -188,15 +193,37 @@ fn open_repo(args: &CheckArgs) -> Result<Option<Repo>, Unusable> {
         Err(e) if args.range.is_some() => Err(e.into()),
         Err(e) => {
             // The text can still be checked; say what is lost.
-            eprintln!(
-                "bpf-policy: warning: {e}; checking without the repository (no Fixes: verification)"
+            warn(
+                args,
+                &format!("{e}; checking without the repository (no Fixes: verification)"),
             );
             Ok(None)
         }
     }
 }
 
-fn load(path: &Path, mode: As, comment: &CommentChar) -> Result<Vec<Item>, Unusable> {
+/// Something the user should know that is not a finding. b4 counts every line a check command
+/// writes on standard error as a failure of the patch, so in checkpatch format it goes to
+/// standard output as a checkpatch warning instead.
+fn warn(args: &CheckArgs, msg: &str) {
+    match args.format {
+        FormatArg::Checkpatch => print_out(&format!("WARNING:BPF_POLICY: {msg}\n")),
+        FormatArg::Human | FormatArg::Json => eprintln!("bpf-policy: warning: {msg}"),
+    }
+}
+
+/// A series file in a directory: `git format-patch` and `b4 prep -p` write `*.patch`, and
+/// `b4 send -o` writes `*.eml`.
+fn is_series_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "patch" || e == "eml") && p.is_file()
+}
+
+fn load(
+    path: &Path,
+    mode: As,
+    comment: &CommentChar,
+    stdin_name: &str,
+) -> Result<Vec<Item>, Unusable> {
     let name = path.display().to_string();
     if name == "-" {
         let mut buf = Vec::new();
@@ -211,7 +238,7 @@ fn load(path: &Path, mode: As, comment: &CommentChar) -> Result<Vec<Item>, Unusa
         if buf.len() as u64 > MAX_FILE_BYTES {
             return Err(Unusable::Huge("<stdin>".into()));
         }
-        return read_items("<stdin>", &buf, mode, comment).map_err(|source| Unusable::Input {
+        return read_items(stdin_name, &buf, mode, comment).map_err(|source| Unusable::Input {
             path: "<stdin>".into(),
             source,
         });
@@ -228,7 +255,7 @@ fn load(path: &Path, mode: As, comment: &CommentChar) -> Result<Vec<Item>, Unusa
             })?
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "patch") && p.is_file())
+            .filter(|p| is_series_file(p))
             .collect();
         patches.sort();
         if patches.is_empty() {
@@ -240,6 +267,7 @@ fn load(path: &Path, mode: As, comment: &CommentChar) -> Result<Vec<Item>, Unusa
                 p,
                 if mode == As::Auto { As::Email } else { mode },
                 comment,
+                stdin_name,
             )?);
         }
         return Ok(items);

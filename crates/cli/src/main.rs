@@ -3,12 +3,14 @@
 
 mod check;
 mod explain;
+mod hook;
+mod manual;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// Exit status: no errors (warnings allowed).
 pub const EXIT_OK: u8 = 0;
@@ -41,7 +43,47 @@ enum Command {
     /// Explain a rule: what it checks, why (policy section), how to fix it, an example.
     Explain {
         /// The rule id, as `bpf-policy rules` lists it.
+        #[arg(value_parser = manual::Offer(manual::rule_ids), hide_possible_values = true)]
         rule: String,
+    },
+    /// Run one of the git hooks (commit-msg, pre-push, sendemail-validate) the way git would;
+    /// for hook managers such as pre-commit.
+    #[command(
+        long_about = "Run one of the git hooks (commit-msg, pre-push, sendemail-validate) the way \
+git would: the arguments (and for pre-push, standard input) go to the hook unchanged. For hook \
+managers such as pre-commit (see .pre-commit-hooks.yaml).\n\n\
+For pre-push under pre-commit (PRE_COMMIT set) with no arguments, the remote and the refs \
+come from pre-commit's PRE_COMMIT_* variables, as git push or pre-commit run --hook-stage \
+pre-push --from-ref A --to-ref B sets them: pre-commit has already consumed what git wrote on \
+standard input.\n\n\
+The hook programs are looked for next to this executable (where install.sh puts them), then \
+on PATH."
+    )]
+    Hook {
+        /// Which hook.
+        #[arg(value_enum)]
+        hook: hook::HookName,
+        /// What git passes the hook: the message file (commit-msg), the remote's name and URL
+        /// (pre-push), the email file and the SMTP header file (sendemail-validate).
+        #[arg(
+            value_name = "ARG",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        args: Vec<std::ffi::OsString>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on standard output.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page bpf-policy(1), rules included, or write it and one page per
+    /// subcommand into a directory.
+    Man {
+        /// Write bpf-policy.1 and bpf-policy-SUBCOMMAND.1 into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
 }
 
@@ -95,7 +137,7 @@ pub struct CheckArgs {
     pub as_: AsArg,
     /// The target tree (bpf, bpf-next, net, net-next, iproute2, iproute2-next); overrides
     /// config and inference.
-    #[arg(long, value_name = "TREE")]
+    #[arg(long, value_name = "TREE", value_parser = manual::Offer(manual::tree_names), hide_possible_values = true)]
     pub tree: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -146,6 +188,14 @@ fn main() -> ExitCode {
                 EXIT_UNUSABLE
             }
         },
+        Command::Hook { hook, args } => hook::run(hook, &args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "bpf-policy", &mut out);
+            print_out(&String::from_utf8_lossy(&out));
+            EXIT_OK
+        }
+        Command::Man { out_dir } => manual::run(out_dir.as_deref()),
     };
     ExitCode::from(code)
 }

@@ -401,12 +401,12 @@ fn stdin_checkpatch_format_for_b4() -> TestResult {
     let text = stdout(&out);
     assert!(
         text.lines()
-            .any(|l| l.starts_with("<stdin>:4: ERROR:MESSAGE_EMPTY: ")),
+            .any(|l| l.starts_with("-:4: ERROR:MESSAGE_EMPTY: ")),
         "{text}"
     );
     assert!(
         text.lines()
-            .any(|l| l.starts_with("<stdin>:4: WARNING:FIXES_ADVISED: ")),
+            .any(|l| l.starts_with("-:4: WARNING:FIXES_ADVISED: ")),
         "{text}"
     );
     Ok(())
@@ -579,5 +579,35 @@ fn readme_rule_list_is_the_rule_table() -> TestResult {
         stdout(&out),
         "README's rule list is stale: paste `bpf-policy rules` into it"
     );
+    Ok(())
+}
+
+#[test]
+fn readme_example_output_is_what_the_command_prints() -> TestResult {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md"))?;
+    let head = "<!-- example:start -->\n```text\n$ bpf-policy check --no-repo examples/bad\n";
+    let start = readme.find(head).ok_or("no example block in README")?;
+    let block = &readme[start + head.len()..];
+    let end = block
+        .find("```\n<!-- example:end -->")
+        .ok_or("unterminated example block")?;
+    let run = |dir: &str| -> Result<Output, std::io::Error> {
+        let home = tempfile::tempdir()?;
+        let mut cmd = Command::new(BIN);
+        hermetic(&mut cmd, home.path());
+        cmd.current_dir(&root)
+            .args(["check", "--no-repo", dir])
+            .output()
+    };
+    let bad = run("examples/bad")?;
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(
+        &block[..end],
+        stdout(&bad),
+        "README's example output is stale"
+    );
+    let good = run("examples/good")?;
+    assert_eq!(good.status.code(), Some(0), "{}", stdout(&good));
     Ok(())
 }

@@ -1,0 +1,240 @@
+//! `bpf-policy man` and the values shell completions offer. The page is generated from the
+//! clap definitions, so it cannot drift from `--help`, and its RULES section from the rule
+//! table, so it cannot drift from `bpf-policy rules`.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use bpf_policy::RULES;
+use bpf_policy::tree::Tree;
+use clap::CommandFactory;
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
+use clap_mangen::Man;
+use clap_mangen::roff::{Inline, Roff, bold, italic, roman};
+
+use crate::{Cli, EXIT_OK, EXIT_UNUSABLE, print_out};
+
+/// A value parser that takes any string but offers a list of values to shell completions.
+/// Accepting anything keeps the command's own error for a wrong value, which suggests the
+/// nearest rule id, where clap's would list all 25.
+#[derive(Debug, Clone, Copy)]
+pub struct Offer(pub fn() -> Vec<PossibleValue>);
+
+impl TypedValueParser for Offer {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter()))
+    }
+}
+
+/// Rule ids, for `explain RULE`.
+pub fn rule_ids() -> Vec<PossibleValue> {
+    RULES
+        .iter()
+        .map(|r| PossibleValue::new(r.info.id).help(r.info.summary))
+        .collect()
+}
+
+/// Tree names, for `--tree`.
+pub fn tree_names() -> Vec<PossibleValue> {
+    Tree::ALL
+        .iter()
+        .map(|t| PossibleValue::new(t.name()))
+        .collect()
+}
+
+/// Print bpf-policy(1), or write every page into `out_dir`.
+pub fn run(out_dir: Option<&Path>) -> u8 {
+    let result = match out_dir {
+        None => main_page().map(|page| print_out(&String::from_utf8_lossy(&page))),
+        Some(dir) => write_pages(dir).map(|written| {
+            let list: String = written
+                .iter()
+                .map(|p| format!("{}\n", p.display()))
+                .collect();
+            print_out(&list);
+        }),
+    };
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("bpf-policy: cannot write the manual: {e}");
+            EXIT_UNUSABLE
+        }
+    }
+}
+
+fn command() -> clap::Command {
+    // `help` is a clap convenience, not a command worth a section or a page of its own.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    cmd
+}
+
+fn source() -> String {
+    format!("bpf-policy {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The page for the command itself, with the sections clap knows nothing of.
+pub fn main_page() -> std::io::Result<Vec<u8>> {
+    let man = Man::new(command()).source(source());
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_options_section(&mut out)?;
+    man.render_subcommands_section(&mut out)?;
+    extra_sections().to_writer(&mut out)?;
+    man.render_version_section(&mut out)?;
+    Ok(out)
+}
+
+/// bpf-policy.1 and a page per subcommand, as packagers install them.
+fn write_pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let main = dir.join("bpf-policy.1");
+    std::fs::write(&main, main_page()?)?;
+    let mut written = vec![main];
+    for sub in command().get_subcommands().filter(|s| !s.is_hide_set()) {
+        written.push(Man::new(sub.clone()).source(source()).generate_to(dir)?);
+    }
+    Ok(written)
+}
+
+/// Text as one roff line: roff fills paragraphs itself, and a newline inside an inline would
+/// start a line that roff might read as a request.
+fn flow(text: &str) -> Inline {
+    roman(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn entry(roff: &mut Roff, term: Vec<Inline>, text: &str) {
+    roff.control("TP", []);
+    roff.text(term);
+    roff.text([flow(text)]);
+}
+
+fn extra_sections() -> Roff {
+    let mut roff = Roff::new();
+
+    roff.control("SH", ["RULES"]);
+    roff.text([flow(
+        "Each rule has a stable id, a default severity and the section of \
+         Documentation/bpf/bpf_devel_QA.rst it comes from. An error blocks (exit status 1), a \
+         warning is printed and does not block, a note is advice. ",
+    )]);
+    roff.text([
+        bold("bpf-policy explain "),
+        italic("RULE"),
+        roman(" shows a bad and a good example of each."),
+    ]);
+    for r in RULES {
+        let info = &r.info;
+        let mut term = vec![bold(info.id), roman(format!(" ({}", info.severity.name()))];
+        if info.needs_repo {
+            term.push(roman("; needs a repository"));
+        }
+        term.push(roman(")"));
+        roff.control("TP", []);
+        roff.text(term);
+        roff.text([flow(info.summary)]);
+        roff.control("IP", []);
+        roff.text([flow(info.explanation)]);
+        roff.control("IP", []);
+        roff.text([roman("Policy: "), flow(info.section)]);
+    }
+
+    roff.control("SH", ["EXIT STATUS"]);
+    entry(
+        &mut roff,
+        vec![bold("0")],
+        "No errors (warnings and notes allowed).",
+    );
+    entry(
+        &mut roff,
+        vec![bold("1")],
+        "At least one error-level diagnostic.",
+    );
+    entry(
+        &mut roff,
+        vec![bold("2")],
+        "The input or the environment was unusable: a missing, binary or truncated file, bad \
+         arguments, --range outside a repository. A message says why on standard error.",
+    );
+    roff.text([flow(
+        "The same holds for every hook, and for bpf-policy hook, which passes on the hook's \
+         status.",
+    )]);
+
+    roff.control("SH", ["CONFIGURATION"]);
+    roff.text([flow(
+        "Settings are git config keys, so they follow repository, worktree and includeIf \
+         scoping.",
+    )]);
+    entry(
+        &mut roff,
+        vec![bold("bpf-policy.tree")],
+        "The target tree: bpf, bpf-next, net, net-next, iproute2 or iproute2-next. Without \
+         it the tree comes from b4's tracking data (its prefixes), format.subjectPrefix, the \
+         upstream remote or branch, or the patch's own subject prefix.",
+    );
+    entry(
+        &mut roff,
+        vec![bold("bpf-policy."), italic("RULE"), bold(".severity")],
+        "error, warning, note or off for one rule.",
+    );
+    entry(
+        &mut roff,
+        vec![
+            bold("bpf-policy.disable"),
+            roman(", "),
+            bold("bpf-policy.enable"),
+        ],
+        "Rule ids to turn off, or back on at their default severity (comma or space \
+         separated; may repeat).",
+    );
+
+    roff.control("SH", ["OTHER TOOLS"]);
+    entry(
+        &mut roff,
+        vec![bold("b4")],
+        "git config b4.prep-perpatch-check-cmd 'bpf-policy check --format checkpatch -' \
+         makes b4 prep --check run the rules on each patch. b4 send does not run git's \
+         sendemail-validate hook: check what it would send with b4 send -o DIR --no-sign, \
+         then bpf-policy check DIR.",
+    );
+    entry(
+        &mut roff,
+        vec![bold("pre-commit")],
+        "The hooks bpf-policy-commit-msg and bpf-policy-pre-push of the repository's \
+         .pre-commit-hooks.yaml run bpf-policy hook commit-msg and bpf-policy hook pre-push.",
+    );
+    entry(
+        &mut roff,
+        vec![bold("CI")],
+        "bpf-policy check --range origin/master..HEAD --format json prints one JSON object \
+         per diagnostic per line; the exit status says whether to fail the job.",
+    );
+    entry(
+        &mut roff,
+        vec![bold("Shell completion")],
+        "bpf-policy completions bash (zsh, fish, elvish, powershell) prints the script to \
+         source or to install where the shell looks for completions.",
+    );
+
+    roff.control("SH", ["SEE ALSO"]);
+    roff.text([roman(
+        "git(1), githooks(5), git-format-patch(1), git-send-email(1), b4(1)",
+    )]);
+    roff
+}
