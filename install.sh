@@ -123,6 +123,15 @@ if [ -n "$link_dir" ]; then
 	fi
 fi
 
+# The manual and bash completion, where per-user tools look for them.
+data_dir=${XDG_DATA_HOME:-$HOME/.local/share}
+if mkdir -p "$data_dir/man/man1" "$data_dir/bash-completion/completions" 2>/dev/null; then
+	"$bin_dir/bpf-policy" man --out-dir "$data_dir/man/man1" >/dev/null 2>&1 ||
+		echo "install.sh: could not write the man pages to $data_dir/man/man1" >&2
+	"$bin_dir/bpf-policy" completions bash >"$data_dir/bash-completion/completions/.bpf-policy.new" 2>/dev/null &&
+		mv -f "$data_dir/bash-completion/completions/.bpf-policy.new" "$data_dir/bash-completion/completions/bpf-policy"
+fi
+
 mkdir -p "$hooks_dir"
 # The path goes into a single-quoted shell string: escape single quotes.
 quoted_bin=$(printf '%s' "$bin_dir" | sed "s/'/'\\\\''/g")

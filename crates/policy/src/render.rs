@@ -197,13 +197,12 @@ impl Report for Checkpatch {
             .and_then(|h| h.lines().next())
             .map(|h| format!(" ({h})"))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}:{}: {level}:{kind}: {}{help}",
-            d.file,
-            d.line.unwrap_or(0),
-            d.message
-        );
+        // checkpatch leaves the line out when a report concerns no line.
+        let place = match d.line {
+            Some(l) => format!("{}:{l}:", d.file),
+            None => format!("{}:", d.file),
+        };
+        let _ = writeln!(out, "{place} {level}:{kind}: {}{help}", d.message);
     }
 
     fn summary(&self, _: Tally, _: usize, _: &mut String) {}
@@ -248,5 +247,7 @@ mod tests {
             "0001-x.patch:4: ERROR:FIXES_REQUIRED: no Fixes: tag (add one)\n"
         );
         assert_eq!(json_string("a\u{1}b"), "\"a\\u0001b\"");
+        let lineless = Diagnostic { line: None, ..diag() };
+        assert!(render(&Checkpatch, &[lineless], 1).starts_with("0001-x.patch: ERROR:FIXES_REQUIRED: "));
     }
 }
