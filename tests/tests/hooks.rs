@@ -66,6 +66,12 @@ fn quick_start_from_the_readme() -> TestResult {
     assert!(out.status.success());
     assert!(stdout(&out).contains("--range"));
     assert_eq!(r.git(&["config", "bpf-policy.tree"])?.trim(), "bpf-next");
+    let share = r.home.path().join(".local/share");
+    assert!(std::fs::read_to_string(share.join("man/man1/bpf-policy.1"))?.contains(".TH"));
+    assert!(
+        std::fs::read_to_string(share.join("bash-completion/completions/bpf-policy"))?
+            .contains("complete")
+    );
     for h in ["commit-msg", "pre-push", "sendemail-validate"] {
         let hook = std::fs::read_to_string(r.path().join(".git/hooks").join(h))?;
         assert!(hook.contains("Installed by bpf-policy's install.sh"), "{h}");
