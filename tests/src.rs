@@ -189,3 +189,52 @@ pub fn release_target_dir() -> Result<&'static Path, String> {
 pub fn release_bin(name: &str) -> Result<PathBuf, String> {
     Ok(release_target_dir()?.join("release").join(name))
 }
+
+/// The Python tools the integration tests drive, pinned to the versions they were written
+/// against.
+const PY_TOOLS: &[&str] = &["b4==0.16.0", "pre-commit==4.7.0"];
+
+/// A PATH on which `b4` and `pre-commit` are found: the inherited one when it has both (CI
+/// installs them), else the inherited one behind a virtualenv made once under target/e2e with
+/// pip, so `cargo test --workspace` works on a fresh machine too.
+pub fn tools_path() -> Result<std::ffi::OsString, String> {
+    static PATH: OnceLock<Result<std::ffi::OsString, String>> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let inherited = std::env::var_os("PATH").unwrap_or_default();
+        let on_path =
+            |tool: &str| std::env::split_paths(&inherited).any(|d| d.join(tool).is_file());
+        if on_path("b4") && on_path("pre-commit") {
+            return Ok(inherited);
+        }
+        let venv = workspace_root().join("target").join("e2e").join("pytools");
+        let bin = venv.join("bin");
+        if !(bin.join("b4").is_file() && bin.join("pre-commit").is_file()) {
+            let made = Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .output()
+                .map_err(|e| e.to_string())?;
+            if !made.status.success() {
+                return Err(format!(
+                    "python3 -m venv failed: {}",
+                    String::from_utf8_lossy(&made.stderr)
+                ));
+            }
+            let pip = Command::new(bin.join("pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .args(PY_TOOLS)
+                .output()
+                .map_err(|e| e.to_string())?;
+            if !pip.status.success() {
+                return Err(format!(
+                    "pip install {PY_TOOLS:?} failed: {}",
+                    String::from_utf8_lossy(&pip.stderr)
+                ));
+            }
+        }
+        let mut paths = vec![bin];
+        paths.extend(std::env::split_paths(&inherited));
+        std::env::join_paths(paths).map_err(|e| e.to_string())
+    })
+    .clone()
+}

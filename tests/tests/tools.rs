@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use bpf_policy_e2e::{
-    Repo, TestResult, release_target_dir, rules_in, stderr, stdout, workspace_root,
+    Repo, TestResult, release_target_dir, rules_in, stderr, stdout, tools_path, workspace_root,
 };
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -44,10 +44,8 @@ fn installed(hooks: &str) -> Res<Repo> {
 fn run(r: &Repo, program: &str, args: &[&str]) -> Res<Output> {
     let home = r.home.path();
     let mut path = OsString::from(home.join(".local/bin"));
-    if let Some(p) = std::env::var_os("PATH") {
-        path.push(":");
-        path.push(p);
-    }
+    path.push(":");
+    path.push(tools_path()?);
     let out = r
         .cmd(program)
         .args(args)
@@ -526,7 +524,9 @@ fn pre_commit_runs_the_manifest_hooks_offline() -> TestResult {
 /// The `run:` script of one step of docs/github-actions.yml (read with the YAML parser that
 /// comes with pre-commit).
 fn workflow_step(name: &str) -> Res<String> {
+    // The python that has pre-commit (and so PyYAML) comes first on this PATH.
     let out = std::process::Command::new("python3")
+        .env("PATH", tools_path()?)
         .args([
             "-c",
             "import sys, yaml\n\
