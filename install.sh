@@ -13,7 +13,8 @@ usage: install.sh [options]
                    iproute2-next) in that repository
   --bin-dir DIR    where the binaries go (default: $XDG_DATA_HOME/bpf-policy/bin, that is
                    ~/.local/share/bpf-policy/bin)
-  --link-dir DIR   where to link the bpf-policy command (default: ~/.local/bin; "" for none)
+  --link-dir DIR   where to link the bpf-policy command (default: ~/.local/bin, or ~/.cargo/bin
+                   when only that one is on PATH; "" for none)
   --hooks LIST     which hooks, comma-separated (default: commit-msg,pre-push,sendemail-validate)
   --no-build       use binaries already built in target/release
   --uninstall      remove bpf-policy's hooks from the repository and restore the earlier ones
@@ -30,7 +31,16 @@ src=$(cd "$(dirname "$0")" && pwd)
 repo=.
 tree=
 bin_dir=${XDG_DATA_HOME:-${HOME:?HOME is not set}/.local/share}/bpf-policy/bin
+# The bpf-policy command goes where the shell finds it: ~/.local/bin, or ~/.cargo/bin (on the
+# PATH of anyone with a Rust toolchain from rustup) when ~/.local/bin is not on PATH.
+on_path() {
+	case ":$PATH:" in *":$1:"*) return 0 ;; esac
+	return 1
+}
 link_dir=$HOME/.local/bin
+if ! on_path "$link_dir" && on_path "$HOME/.cargo/bin"; then
+	link_dir=$HOME/.cargo/bin
+fi
 hooks=commit-msg,pre-push,sendemail-validate
 build=1
 uninstall=0
@@ -120,6 +130,9 @@ if [ -n "$link_dir" ]; then
 		ln -sf "$bin_dir/bpf-policy" "$link"
 	else
 		echo "install.sh: $link exists and is not a link; not replacing it" >&2
+	fi
+	if ! on_path "$link_dir"; then
+		echo "note: $link_dir is not on your PATH; add it, or run $link"
 	fi
 fi
 
