@@ -247,7 +247,12 @@ mod tests {
             "0001-x.patch:4: ERROR:FIXES_REQUIRED: no Fixes: tag (add one)\n"
         );
         assert_eq!(json_string("a\u{1}b"), "\"a\\u0001b\"");
-        let lineless = Diagnostic { line: None, ..diag() };
-        assert!(render(&Checkpatch, &[lineless], 1).starts_with("0001-x.patch: ERROR:FIXES_REQUIRED: "));
+        let lineless = Diagnostic {
+            line: None,
+            ..diag()
+        };
+        assert!(
+            render(&Checkpatch, &[lineless], 1).starts_with("0001-x.patch: ERROR:FIXES_REQUIRED: ")
+        );
     }
 }
