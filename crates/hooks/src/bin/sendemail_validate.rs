@@ -65,6 +65,7 @@ fn run() -> u8 {
     if let Some(state) = &state {
         if position.first {
             state.reset();
+            state.prune_stale();
         }
         if let Err(e) = state.keep(&origin, &bytes, header_file.as_deref()) {
             say(
@@ -174,6 +175,29 @@ impl StateDir {
 
     fn reset(&self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    /// Runs that stopped half-way (a failed email, ^C) leave their folder behind; a day on,
+    /// no send-email is still running that could want it.
+    fn prune_stale(&self) {
+        let Some(parent) = self.dir.parent() else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(parent) else {
+            return;
+        };
+        let day = std::time::Duration::from_secs(24 * 60 * 60);
+        for e in entries.flatten() {
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day);
+            if old && e.path() != self.dir {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
     }
 
     fn stored(&self) -> Vec<PathBuf> {
