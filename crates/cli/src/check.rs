@@ -118,6 +118,13 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         }
     } else {
         let paths: Vec<PathBuf> = if args.paths.is_empty() {
+            // Waiting on a terminal for a patch nobody is typing helps no one.
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return Err(Unusable::Usage(
+                    "nothing to check: name patch files, an mbox, a directory, --range A..B, or - for standard input"
+                        .into(),
+                ));
+            }
             vec![PathBuf::from("-")]
         } else {
             args.paths.clone()
