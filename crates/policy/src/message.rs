@@ -7,6 +7,7 @@
 //! `(cherry picked from commit ...)` line, as git decides.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// One line of input, with its 1-based line number in the source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,9 +244,16 @@ impl Message {
 
     /// Body lines that say something: not blank and not a tag line.
     pub fn prose_lines(&self) -> impl Iterator<Item = &Line> {
-        self.body.iter().filter(|l| {
-            !is_blank(&l.text) && !self.trailers.iter().any(|t| !t.in_block && t.line == l.no)
-        })
+        // A set, not a scan per line: a body of many tags would make that quadratic.
+        let tags: HashSet<usize> = self
+            .trailers
+            .iter()
+            .filter(|t| !t.in_block)
+            .map(|t| t.line)
+            .collect();
+        self.body
+            .iter()
+            .filter(move |l| !is_blank(&l.text) && !tags.contains(&l.no))
     }
 }
 
@@ -514,5 +522,17 @@ mod tests {
         assert_eq!(m.subject_line, 0);
         let m = parse("\n\n# only comments\n");
         assert!(m.subject.is_empty());
+    }
+
+    #[test]
+    fn a_body_of_many_tags_is_not_prose() {
+        // 100,000 tags in the body once made prose_lines scan every tag for every line.
+        let tags: String = (0..100_000)
+            .map(|i| format!("Acked-by: R{i} <r{i}@example.org>\n"))
+            .collect();
+        let m = parse(&format!("bpf: x\n\nWhy.\n{tags}\nSigned-off-by: A <a@b>\n"));
+        assert_eq!(m.trailers.len(), 100_001);
+        let prose: Vec<_> = m.prose_lines().map(|l| l.text.as_str()).collect();
+        assert_eq!(prose, vec!["Why."]);
     }
 }

@@ -109,11 +109,14 @@ fn tokens(group: &str) -> Vec<&str> {
 fn parse_groups(groups: &[String]) -> SubjectPrefix {
     let mut p = SubjectPrefix::default();
     let mut trees: Vec<Tree> = Vec::new();
-    let patch_group = groups.iter().position(|g| {
-        tokens(g)
+    // The group a revision belongs in: the one holding PATCH (`[RFC][PATCH v2]`), else the
+    // one holding RFC (`[RFC v2]`).
+    let holding = |word: &str| {
+        groups
             .iter()
-            .any(|t| t.eq_ignore_ascii_case("PATCH") || t.eq_ignore_ascii_case("RFC"))
-    });
+            .position(|g| tokens(g).iter().any(|t| t.eq_ignore_ascii_case(word)))
+    };
+    let patch_group = holding("PATCH").or_else(|| holding("RFC"));
     for (gi, group) in groups.iter().enumerate() {
         let toks = tokens(group);
         let mut i = 0;
@@ -257,8 +260,13 @@ fn tree_typo(tok: &str) -> Option<Tree> {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric())
             .collect();
-        let d = edit_distance(&squashed, &name);
         let limit = if name.len() >= 6 { 2 } else { 1 };
+        // No closer than their difference in length: a huge token is no typo of a tree name,
+        // and comparing it letter by letter would cost its length times the name's.
+        if squashed.len().abs_diff(name.len()) > limit {
+            continue;
+        }
+        let d = edit_distance(&squashed, &name);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, t));
         }
@@ -437,5 +445,27 @@ mod tests {
         assert!(x.problems.is_empty());
         assert_eq!(x.other, vec!["for-6.13".to_owned()]);
         assert_eq!(edit_distance("bpfnext", "bpfnxet"), 1);
+    }
+
+    #[test]
+    fn huge_tokens_are_no_tree_typos() {
+        assert_eq!(tree_typo(&"bpf-next".repeat(130_000)), None);
+        assert_eq!(tree_typo("bpf-nxet"), Some(Tree::BpfNext));
+        assert_eq!(tree_typo("iproute2-nex"), Some(Tree::Iproute2Next));
+    }
+
+    #[test]
+    fn version_beside_patch_in_a_separate_rfc_group() {
+        // Found by the prefix round-trip property: the RFC group was taken for the PATCH
+        // group, so the version beside PATCH was reported as outside it.
+        let x = p("[RFC][PATCH bpf-next v2 1/2] x: y");
+        assert_eq!(x.problems, vec![]);
+        assert_eq!((x.rfc, x.patch, x.version), (true, true, Some(2)));
+        let x = p("[RFC v3][PATCH bpf-next] x: y");
+        assert!(matches!(
+            x.problems.as_slice(),
+            [PrefixProblem::VersionOutside(_)]
+        ));
+        assert_eq!(p("[RFC bpf-next v2] x: y").version, Some(2));
     }
 }

@@ -1,5 +1,6 @@
 //! Commit message rules: body, sign-offs, trailer keys, stable Cc, fixup commits.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -99,10 +100,14 @@ fn misspelt(key: &str, spaced: bool) -> Option<&'static str> {
     KNOWN_KEYS
         .iter()
         .filter(|k| k.len() >= 5)
-        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
-        .filter(|(d, k)| *d <= if k.len() >= 8 { 2 } else { 1 })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+        .map(|k| (*k, if k.len() >= 8 { 2 } else { 1 }))
+        // The distance is at least the difference in length (keys are ASCII): a key of a
+        // megabyte need not be compared letter by letter to know it is no typo.
+        .filter(|(k, limit)| k.len().abs_diff(lower.len()) <= *limit)
+        .map(|(k, limit)| (edit_distance(&lower, &k.to_ascii_lowercase()), k, limit))
+        .filter(|(d, _, limit)| d <= limit)
+        .min_by_key(|(d, _, _)| *d)
+        .map(|(_, k, _)| k)
 }
 
 /// trailer-typo
@@ -138,11 +143,13 @@ pub(super) fn trailer_typo(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     }
     // A tag that landed in the body (a blank line before the sign-offs) is still a tag; only
     // compound keys (`Signed-of-by`) are looked at there, so prose such as "Fixed: ..." is not.
+    // A set of the lines already judged above keeps a body of many tags linear.
+    let judged: HashSet<usize> = item.message.trailers.iter().map(|t| t.line).collect();
     for l in &item.message.body {
         let Some(t) = parse_trailer_line(&l.text, l.no) else {
             continue;
         };
-        if t.value.is_empty() || item.message.trailers.iter().any(|x| x.line == l.no) {
+        if t.value.is_empty() || judged.contains(&l.no) {
             continue;
         }
         if !t.key.contains('-') && !t.spaced_separator {
@@ -239,5 +246,29 @@ mod tests {
         assert_eq!(misspelt("Build-tested-by", false), None);
         assert_eq!(misspelt("Links", false), None);
         assert_eq!(misspelt("Reviewed-by", false), None);
+        assert_eq!(misspelt("Reviewd-bye", false), Some("Reviewed-by"));
+        // A megabyte key is judged by its length alone, not compared letter by letter.
+        assert_eq!(misspelt(&"Signed-off-by".repeat(80_000), false), None);
+    }
+
+    #[test]
+    fn many_misspelt_body_tags_each_reported_once() {
+        // The body pass once scanned every trailer for every body line: quadratic in a body
+        // of 100,000 tags.
+        let tags: String = (0..100_000)
+            .map(|i| format!("Acked-By: R{i} <r{i}@example.org>\n"))
+            .collect();
+        let item = Item::from_message(
+            "m",
+            format!("bpf: x\n\nWhy.\n{tags}\nSigned-off-by: A <a@b>\n").as_bytes(),
+            &crate::message::ParseOptions::default(),
+        );
+        let diags = crate::check(
+            std::slice::from_ref(&item),
+            &Context::default(),
+            &crate::Config::default(),
+        );
+        let typos = diags.iter().filter(|d| d.rule == "trailer-typo").count();
+        assert_eq!(typos, 100_000);
     }
 }

@@ -1,6 +1,6 @@
 //! Series rules: cover letters, numbering, revisions, recipients.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -84,6 +84,8 @@ static DIFFSTAT: LazyLock<Regex> = LazyLock::new(|| {
 /// Lines of a cover letter that describe the series: not shortlog, diffstat, tags,
 /// placeholders or the signature.
 fn description_lines(item: &Item) -> usize {
+    // Looked up per line; a scan of every tag per line is quadratic in a letter of many tags.
+    let tags: HashSet<usize> = item.message.trailers.iter().map(|t| t.line).collect();
     let mut n = 0;
     let mut in_shortlog = false;
     for l in &item.message.body {
@@ -105,7 +107,7 @@ fn description_lines(item: &Item) -> usize {
         if DIFFSTAT.is_match(t) || PLACEHOLDERS.iter().any(|p| t.contains(p)) {
             continue;
         }
-        if item.message.trailers.iter().any(|tr| tr.line == l.no) {
+        if tags.contains(&l.no) {
             continue;
         }
         n += 1;
@@ -125,6 +127,9 @@ pub(super) fn cover_empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
         Some("say what the series does and why, above the shortlog; it becomes the merge commit message".into()),
     );
 }
+
+/// How many missing patches series-consistency names before it just counts the rest.
+const MISSING_SHOWN: usize = 10;
 
 /// series-consistency
 pub(super) fn consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
@@ -196,11 +201,18 @@ pub(super) fn consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) 
             );
         }
     }
-    let missing: Vec<String> = (1..=m)
-        .filter(|n| !seen.contains_key(n))
-        .map(|n| format!("{n}/{m}"))
-        .collect();
-    if !missing.is_empty() {
+    // m comes from a subject and may be as large as u32::MAX: count the gaps instead of
+    // listing them all, and walk only as far as the first few.
+    let absent = m as usize - seen.range(1..=m).count();
+    if absent > 0 {
+        let mut missing: Vec<String> = (1..=m)
+            .filter(|n| !seen.contains_key(n))
+            .take(MISSING_SHOWN)
+            .map(|n| format!("{n}/{m}"))
+            .collect();
+        if absent > MISSING_SHOWN {
+            missing.push(format!("and {} more", absent - MISSING_SHOWN));
+        }
         let v = first.prefix.as_ref().map_or(1, |p| p.revision());
         let msg = if v >= 2 {
             format!(
@@ -287,7 +299,8 @@ pub(super) fn recipient_list(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
         line.as_ref().or(Some(&item.subject_line())),
         format!("{tree} patches must go to {list}, which is neither in To: nor Cc:"),
         Some(format!(
-            "git send-email --to={list} ... (or git config sendemail.to {list})"
+            "git send-email --to={list} ... (or git config sendemail.to {list}); with b4: \
+             b4 send --to {list}, or a To: line in the cover letter (b4 prep --edit-cover)"
         )),
     );
 }
@@ -295,6 +308,39 @@ pub(super) fn recipient_list(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::email::{Email, EmailError};
+
+    #[test]
+    fn a_huge_total_is_counted_not_listed() -> Result<(), EmailError> {
+        // A total of u32::MAX in the subjects once meant four billion "n/m missing" strings.
+        let mail = |n: u32| {
+            format!(
+                "From: A <a@x>\nSubject: [PATCH bpf-next {n}/4294967295] bpf: x\nTo: bpf@vger.kernel.org\n\nWhy.\n\nSigned-off-by: A <a@x>\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"
+            )
+        };
+        let mut items = Vec::new();
+        for n in [1, 3] {
+            items.push(Item::from_email(
+                format!("{n}.patch"),
+                Email::parse(mail(n).as_bytes(), 1)?,
+            ));
+        }
+        let diags = crate::check(&items, &Context::default(), &crate::Config::default());
+        let gaps: Vec<&str> = diags
+            .iter()
+            .filter(|d| d.rule == "series-consistency")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            gaps,
+            vec![
+                "the series has gaps: 2/4294967295, 4/4294967295, 5/4294967295, 6/4294967295, \
+                 7/4294967295, 8/4294967295, 9/4294967295, 10/4294967295, 11/4294967295, \
+                 12/4294967295, and 4294967283 more missing"
+            ]
+        );
+        Ok(())
+    }
 
     #[test]
     fn changelog_forms() {
