@@ -126,11 +126,24 @@ fn hook_without_its_program_says_how_to_install_it() -> TestResult {
     std::fs::copy(BIN, &lone)?;
     let msg = dir.path().join("msg");
     std::fs::write(&msg, "bpf: Add a\n")?;
-    let out = Command::new(&lone)
-        .args(["hook", "commit-msg"])
-        .arg(&msg)
-        .env("PATH", dir.path().join("nothing-here"))
-        .output()?;
+    // A test thread that forks while the copy is still open for writing leaves its child
+    // holding that descriptor until exec: running the copy then fails with ETXTBSY for a
+    // moment. Try again rather than fail on that race.
+    let mut tries = 0;
+    let out = loop {
+        match Command::new(&lone)
+            .args(["hook", "commit-msg"])
+            .arg(&msg)
+            .env("PATH", dir.path().join("nothing-here"))
+            .output()
+        {
+            Err(e) if e.raw_os_error() == Some(26) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other?,
+        }
+    };
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
