@@ -136,40 +136,55 @@ fn commit_msg_accepts_good_and_rejects_bad_messages() -> TestResult {
 fn commit_msg_ignores_comments_and_the_verbose_diff() -> TestResult {
     let r = installed(Some("bpf-next"))?;
     base_commit(&r)?;
+    // Unchanged lines of the file come back as context lines of `git commit -v`'s diff: below
+    // the scissors, " Cc: stable@..." must not count as the message's own Cc.
+    r.commit(
+        "notes.txt",
+        "Cc: stable@vger.kernel.org\nfirst\n",
+        &format!("bpf: Notes\n\n{WHY}\n\n{SOB}"),
+    )?;
     std::fs::write(
         r.path().join("notes.txt"),
-        "Cc: stable@vger.kernel.org\nSigned-off-by: Nobody <x@y>\n",
+        "Cc: stable@vger.kernel.org\nsecond\n",
     )?;
     r.git(&["add", "notes.txt"])?;
-    // An editor that writes the message above what git put in the file.
+    // An editor that writes the message (from $MSG) above what git put in the file.
     let editor = r.path().join("editor.sh");
     std::fs::write(
         &editor,
-        format!(
-            "#!/bin/sh\n{{ printf 'bpf: Add notes\\n\\n{}\\n\\n{SOB}\\n'; cat \"$1\"; }} > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
-            WHY.replace('\n', "\\n")
-        ),
+        "#!/bin/sh\n{ cat \"$MSG\"; cat \"$1\"; } > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
     )?;
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-    let out = r
-        .cmd("git")
-        .args(["commit", "-q", "-v"])
-        .env("GIT_EDITOR", &editor)
-        .output()?;
+    let msg = r.home.path().join("msg");
+    std::fs::write(&msg, format!("bpf: Change notes\n\n{WHY}\n\n{SOB}\n"))?;
+    let commit_v = || {
+        r.cmd("git")
+            .args(["commit", "-q", "-v"])
+            .env("GIT_EDITOR", &editor)
+            .env("MSG", &msg)
+            .output()
+    };
+    let out = commit_v()?;
     assert!(out.status.success(), "{}", stderr(&out));
-    let msg = r.git(&["log", "-1", "--format=%B"])?;
-    assert!(!msg.contains("stable"), "{msg}");
+    assert!(!r.git(&["log", "-1", "--format=%B"])?.contains("stable"));
 
-    // Same with a different comment character.
+    // With `;` as the comment character, a body that starts with `#` is the message itself:
+    // taking it for a comment would leave no body (message-empty).
     r.git(&["config", "core.commentChar", ";"])?;
-    std::fs::write(r.path().join("notes.txt"), "more\n")?;
+    std::fs::write(
+        r.path().join("notes.txt"),
+        "Cc: stable@vger.kernel.org\nthird\n",
+    )?;
     r.git(&["add", "notes.txt"])?;
-    let out = r
-        .cmd("git")
-        .args(["commit", "-q", "-v"])
-        .env("GIT_EDITOR", &editor)
-        .output()?;
+    std::fs::write(
+        &msg,
+        format!(
+            "bpf: Include the header\n\n#include <linux/bpf.h> is what the notes need.\n\n{SOB}\n"
+        ),
+    )?;
+    let out = commit_v()?;
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(r.git(&["log", "-1", "--format=%B"])?.contains("#include"));
     Ok(())
 }
 
