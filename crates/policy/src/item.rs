@@ -212,12 +212,17 @@ impl Item {
             .collect();
         let is_cover =
             prefix.as_ref().is_some_and(|p| p.number() == Some(0)) || is_b4_cover(&message);
-        let recipients = (!email.headers.iter().all(|h| {
-            !["to", "cc", "bcc"]
-                .iter()
-                .any(|n| h.name.eq_ignore_ascii_case(n))
-        }))
-        .then_some(email.recipients);
+        // Recipients are known only when the email names some (format-patch without --to
+        // writes none; send-email's header file adds them later).
+        let recipients = email
+            .headers
+            .iter()
+            .any(|h| {
+                ["to", "cc", "bcc"]
+                    .iter()
+                    .any(|n| h.name.eq_ignore_ascii_case(n))
+            })
+            .then_some(email.recipients);
         Item {
             origin: origin.into(),
             kind: ItemKind::Email,

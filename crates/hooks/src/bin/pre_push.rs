@@ -75,7 +75,8 @@ fn run() -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    session.tree = push_tree.or(session.tree.take());
+    // The push's inference runs the whole chain, with the remote being pushed to moved up.
+    session.tree = push_tree;
     // b4's cover commit is not a patch and is not sent by a push.
     let items: Vec<Item> = commits
         .into_iter()
