@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use bpf_policy::item::{ChangeStatus, FileChange, Ident};
 use bpf_policy::repo::{CommitInfo, Resolved};
@@ -14,6 +14,14 @@ use crate::config::{Entry, parse_config_z};
 use crate::{CommitData, RepoError};
 
 const LOG_FORMAT: &str = "--format=%H%x00%P%x00%an%x00%ae%x00%B";
+
+/// What `cat-file --batch-check` said of a name.
+enum Named {
+    /// One object: its id, and the commit it peels to if any.
+    One(String, Option<String>),
+    Ambiguous,
+    Missing,
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct GitCmd {
@@ -82,11 +90,12 @@ fn stderr_text(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).trim().to_owned()
 }
 
-fn lines(bytes: &[u8]) -> impl Iterator<Item = &str> {
-    std::str::from_utf8(bytes)
-        .unwrap_or("")
-        .lines()
-        .map(str::trim)
+/// git's output, line by line. Each line is decoded on its own: a byte that is not UTF-8
+/// (a Latin-1 tag name) spoils that line only, never the lines around it.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = String> + '_ {
+    bytes
+        .split(|&b| b == b'\n')
+        .map(|l| String::from_utf8_lossy(l.trim_ascii()).into_owned())
         .filter(|l| !l.is_empty())
 }
 
@@ -216,77 +225,179 @@ impl GitCmd {
     pub fn head_ref(&self) -> Result<Option<String>, RepoError> {
         let out = self.run(&["symbolic-ref", "-q", "HEAD"], None)?;
         match out.status.code() {
-            Some(0) => Ok(lines(&out.stdout).next().map(str::to_owned)),
+            Some(0) => Ok(lines(&out.stdout).next()),
             Some(1) => Ok(None),
             _ => Err(self.failed(&["symbolic-ref", "-q", "HEAD"], &out)),
         }
     }
 
-    /// `prefix`: lowercase hex, 4 to 64 digits (checked by the caller).
-    pub fn resolve(&self, prefix: &str) -> Result<Option<Resolved>, RepoError> {
-        let arg = format!("--disambiguate={prefix}");
-        let ids: Vec<String> = lines(&self.run_ok(&["rev-parse", arg.as_str()], None)?)
-            .map(str::to_owned)
-            .collect();
-        if ids.is_empty() {
-            return Ok(None);
+    /// Resolve every prefix (lowercase hex, 4 to 64 digits, checked by the caller) with a
+    /// fixed number of processes whatever their count: one `cat-file --batch-check` for
+    /// all, one `rev-parse --disambiguate` and one more `cat-file` for the ambiguous ones,
+    /// one `log` for the subjects. None: nothing has that prefix.
+    pub fn resolve_all(&self, prefixes: &[&str]) -> Result<Vec<Option<Resolved>>, RepoError> {
+        if prefixes.is_empty() {
+            return Ok(Vec::new());
         }
-        // For each object its type, then the commit it peels to (or "missing").
+        // For each prefix: the object it names, then the commit it peels to.
+        let named = self.types(prefixes)?;
+        let mut objects: Vec<Vec<(String, Option<String>)>> = Vec::with_capacity(prefixes.len());
+        let mut ambiguous = Vec::new();
+        for (i, answer) in named.into_iter().enumerate() {
+            match answer {
+                Named::One(id, peeled) => objects.push(vec![(id, peeled)]),
+                Named::Missing => objects.push(Vec::new()),
+                Named::Ambiguous => {
+                    ambiguous.push(i);
+                    objects.push(Vec::new());
+                }
+            }
+        }
+        if !ambiguous.is_empty() {
+            let args: Vec<String> = ambiguous
+                .iter()
+                .map(|&i| format!("--disambiguate={}", prefixes[i]))
+                .collect();
+            let mut full = vec!["rev-parse".to_owned()];
+            full.extend(args);
+            // git exits non-zero after listing the candidates of an ambiguous prefix.
+            let out = self.run(&full, None)?;
+            let candidates: Vec<String> = lines(&out.stdout).collect();
+            let ids: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            let typed = self.types(&ids)?;
+            for &i in &ambiguous {
+                for (id, t) in candidates.iter().zip(&typed) {
+                    if let Named::One(full_id, peeled) = t
+                        && id.starts_with(prefixes[i])
+                    {
+                        objects[i].push((full_id.clone(), peeled.clone()));
+                    }
+                }
+            }
+        }
+        let mut commit_ids: Vec<String> = objects
+            .iter()
+            .flatten()
+            .filter_map(|(_, c)| c.clone())
+            .collect();
+        commit_ids.sort();
+        commit_ids.dedup();
+        let subjects = self.subjects(&commit_ids)?;
+        Ok(objects
+            .into_iter()
+            .map(|objs| {
+                let mut commits: Vec<CommitInfo> = Vec::new();
+                for c in objs.iter().filter_map(|(_, c)| c.as_ref()) {
+                    if !commits.iter().any(|k| &k.id == c) {
+                        commits.push(CommitInfo {
+                            id: c.clone(),
+                            subject: subjects.get(c).cloned().unwrap_or_default(),
+                        });
+                    }
+                }
+                match objs.len() {
+                    0 => None,
+                    1 => Some(match commits.pop() {
+                        Some(c) => Resolved::Commit(c),
+                        None => Resolved::NotACommit,
+                    }),
+                    _ => Some(Resolved::Ambiguous(commits)),
+                }
+            })
+            .collect())
+    }
+
+    /// What each name is, in one `cat-file --batch-check`: its full id and the commit it
+    /// peels to, or that it is ambiguous or missing.
+    fn types(&self, names: &[&str]) -> Result<Vec<Named>, RepoError> {
         let mut input = String::new();
-        for id in &ids {
-            input.push_str(id);
+        for n in names {
+            input.push_str(n);
             input.push('\n');
-            input.push_str(id);
+            input.push_str(n);
             input.push_str("^{commit}\n");
         }
         let out = self.run_ok(
             &["cat-file", "--batch-check=%(objectname) %(objecttype)"],
             Some(input.as_bytes()),
         )?;
-        let answers: Vec<&str> = std::str::from_utf8(&out).unwrap_or("").lines().collect();
-        let mut commit_ids: Vec<String> = Vec::new();
-        for pair in answers.chunks(2) {
-            if let [_, peeled] = pair {
-                let mut words = peeled.split_whitespace();
-                if let (Some(id), Some("commit")) = (words.next(), words.next())
-                    && !commit_ids.iter().any(|c| c == id)
-                {
-                    commit_ids.push(id.to_owned());
+        let answers: Vec<String> = lines(&out).collect();
+        Ok(answers
+            .chunks(2)
+            .map(|pair| {
+                let [object, peeled] = pair else {
+                    return Named::Missing;
+                };
+                let mut words = object.split_whitespace();
+                match (words.next(), words.next()) {
+                    (Some(_), Some("ambiguous")) => Named::Ambiguous,
+                    (Some(_), Some("missing")) | (_, None) => Named::Missing,
+                    (Some(id), Some(_)) => {
+                        let mut p = peeled.split_whitespace();
+                        let commit = match (p.next(), p.next()) {
+                            (Some(c), Some("commit")) => Some(c.to_owned()),
+                            _ => None,
+                        };
+                        Named::One(id.to_owned(), commit)
+                    }
+                    (None, _) => Named::Missing,
                 }
-            }
-        }
-        let subjects = self.subjects(&commit_ids)?;
-        let mut commits: Vec<CommitInfo> = commit_ids
-            .into_iter()
-            .map(|id| CommitInfo {
-                subject: subjects.get(&id).cloned().unwrap_or_default(),
-                id,
             })
-            .collect();
-        Ok(Some(match ids.len() {
-            1 => match commits.pop() {
-                Some(c) => Resolved::Commit(c),
-                None => Resolved::NotACommit,
-            },
-            _ => Resolved::Ambiguous(commits),
-        }))
+            .collect())
+    }
+
+    /// Committer dates (seconds since the epoch) of these commits, in one `git log`.
+    pub fn commit_times(&self, ids: &[&str]) -> Result<HashMap<String, i64>, RepoError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut input = ids.join("\n");
+        input.push('\n');
+        let out = self.run_ok(
+            &[
+                "log",
+                "--stdin",
+                "--no-walk=unsorted",
+                "--no-color",
+                "--no-show-signature",
+                "--format=%H %ct",
+                "--",
+            ],
+            Some(input.as_bytes()),
+        )?;
+        Ok(lines(&out)
+            .filter_map(|l| {
+                let (id, t) = l.split_once(' ')?;
+                Some((id.to_owned(), t.parse().ok()?))
+            })
+            .collect())
+    }
+
+    /// Start git with its output to be read as it comes.
+    pub fn spawn<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Child, RepoError> {
+        self.command(args, None)
+            .spawn()
+            .map_err(|source| RepoError::GitMissing { source })
     }
 
     fn subjects(&self, ids: &[String]) -> Result<HashMap<String, String>, RepoError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let mut args: Vec<&str> = vec![
+        // On stdin: thousands of ids would not fit on a command line.
+        let mut input = ids.join("\n");
+        input.push('\n');
+        let args = [
             "log",
+            "--stdin",
             "--no-walk=unsorted",
             "-z",
             "--no-color",
             "--no-show-signature",
             "--format=%H%x00%s",
+            "--",
         ];
-        args.extend(ids.iter().map(String::as_str));
-        args.push("--");
-        let out = self.run_ok(&args, None)?;
+        let out = self.run_ok(&args, Some(input.as_bytes()))?;
         let fields: Vec<&[u8]> = out.split(|&b| b == 0).collect();
         Ok(fields
             .chunks(2)
@@ -300,32 +411,13 @@ impl GitCmd {
             .collect())
     }
 
-    /// None when it cannot be told (unborn HEAD, unknown id).
-    pub fn is_ancestor(
-        &self,
-        ancestor: &str,
-        descendant: Option<&str>,
-    ) -> Result<Option<bool>, RepoError> {
-        let descendant = descendant.unwrap_or("HEAD");
-        if ancestor.starts_with('-') || descendant.starts_with('-') {
-            return Ok(None);
-        }
-        let out = self.run(&["merge-base", "--is-ancestor", ancestor, descendant], None)?;
-        Ok(match out.status.code() {
-            Some(0) => Some(true),
-            Some(1) => Some(false),
-            _ => None,
-        })
-    }
-
     pub fn tag_names(&self) -> Result<Vec<String>, RepoError> {
         let out = self.run_ok(
             &["for-each-ref", "--format=%(refname)", "refs/tags/v*"],
             None,
         )?;
         Ok(lines(&out)
-            .filter_map(|l| l.strip_prefix("refs/tags/"))
-            .map(str::to_owned)
+            .filter_map(|l| l.strip_prefix("refs/tags/").map(str::to_owned))
             .collect())
     }
 
@@ -333,7 +425,7 @@ impl GitCmd {
     pub fn ref_ids(&self, prefix: &str) -> Result<Vec<String>, RepoError> {
         let pattern = prefix.trim_end_matches('/');
         let out = self.run_ok(&["for-each-ref", "--format=%(objectname)", pattern], None)?;
-        Ok(lines(&out).map(str::to_owned).collect())
+        Ok(lines(&out).collect())
     }
 
     /// The full id of a revision's commit.
@@ -347,7 +439,7 @@ impl GitCmd {
         let peeled = format!("{rev}^{{commit}}");
         let out = self.run(&["rev-parse", "--verify", "-q", &peeled], None)?;
         match lines(&out.stdout).next() {
-            Some(id) if out.status.success() => Ok(id.to_owned()),
+            Some(id) if out.status.success() => Ok(id),
             _ => Err(RepoError::BadRevision {
                 spec: rev.to_owned(),
                 reason: "no such commit in this repository".to_owned(),

@@ -8,7 +8,9 @@
 //! A libgit2 failure on an opened repository (a split index, a corrupt pack) is retried
 //! with the `git` command too, so callers never see which backend answered.
 
+mod ancestry;
 mod config;
+mod fixes;
 mod gitcmd;
 mod infer;
 mod libgit;
@@ -27,7 +29,7 @@ use std::path::{Path, PathBuf};
 use bpf_policy::item::{FileChange, Ident};
 use bpf_policy::message::CommentChar;
 use bpf_policy::prefix::tree_from_prefix_text;
-use bpf_policy::repo::{RepoFacts, Resolved};
+use bpf_policy::repo::{AncestryQuery, RepoFacts, Resolved, release_tag};
 use bpf_policy::tree::{Tree, TreeSource};
 use git2::{ErrorClass, ErrorCode, Repository, RepositoryOpenFlags};
 
@@ -38,13 +40,6 @@ use crate::gitcmd::GitCmd;
 /// BPF series stay around 15 patches; the walk also stops at the first merge (the series
 /// base). Every commit read here is paid by every hook run that has no bpf-policy.tree.
 const B4_WALK_LIMIT: usize = 64;
-
-/// Commits read newest-first through libgit2 looking for a `Fixes:` target before the
-/// question goes to `git merge-base --is-ancestor` (about 5 ms of reading). Recent targets
-/// are found here without starting git; older ones go to git, which answers from the
-/// commit-graph's generation numbers where the repository has one (kernel clones usually do),
-/// so a longer walk here would mostly be time lost before the same question.
-const QUICK_ANCESTRY: usize = 1_000;
 
 /// Why a repository question could not be answered.
 #[derive(Debug, thiserror::Error)]
@@ -137,9 +132,6 @@ pub struct CommitData {
     pub files: Vec<FileChange>,
 }
 
-/// (ancestor, descendant or None for HEAD)
-type AncestryQuery = (String, Option<String>);
-
 /// A git repository, read through libgit2 or the `git` command.
 pub struct Repo {
     lib: Option<Repository>,
@@ -148,7 +140,6 @@ pub struct Repo {
     shallow: bool,
     config: ConfigList,
     resolved: RefCell<HashMap<String, Resolved>>,
-    ancestry: RefCell<HashMap<AncestryQuery, Option<bool>>>,
     tags: OnceCell<Vec<String>>,
 }
 
@@ -266,7 +257,6 @@ impl Repo {
             fallback_reason: None,
             config: ConfigList(config),
             resolved: RefCell::default(),
-            ancestry: RefCell::default(),
             tags: OnceCell::new(),
         })
     }
@@ -280,7 +270,6 @@ impl Repo {
             shallow,
             config: ConfigList(config),
             resolved: RefCell::default(),
-            ancestry: RefCell::default(),
             tags: OnceCell::new(),
         })
     }
@@ -668,14 +657,6 @@ impl Repo {
         )
     }
 
-    /// Whether git keeps a commit-graph here (one file, or a chain of them).
-    fn has_commit_graph(&self) -> bool {
-        self.lib.as_ref().is_some_and(|r| {
-            let info = r.commondir().join("objects").join("info");
-            info.join("commit-graph").is_file() || info.join("commit-graphs").is_dir()
-        })
-    }
-
     /// This repository as the rules' [`RepoFacts`] (`Repo` implements it directly).
     pub fn facts(&self) -> &dyn RepoFacts {
         self
@@ -708,76 +689,13 @@ fn lib_rev(repo: &Repository, rev: &str) -> Result<git2::Oid, RepoError> {
     })
 }
 
-/// `v6.12`, `v6.13-rc1`: mainline releases and release candidates.
-fn is_release_tag(name: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let Some(rest) = name.strip_prefix('v') else {
-        return false;
-    };
-    let (version, rc) = match rest.split_once("-rc") {
-        Some((v, rc)) => (v, Some(rc)),
-        None => (rest, None),
-    };
-    rc.is_none_or(digits)
-        && version
-            .split_once('.')
-            .is_some_and(|(major, minor)| digits(major) && digits(minor))
-}
-
 impl RepoFacts for Repo {
-    fn resolve(&self, id_prefix: &str) -> Resolved {
-        let prefix = id_prefix.trim().to_ascii_lowercase();
-        if !(4..=64).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Resolved::Missing(format!(
-                "'{id_prefix}' is not an abbreviated commit id (4 to 40 hexadecimal digits)"
-            ));
-        }
-        if let Some(r) = self.resolved.borrow().get(&prefix) {
-            return r.clone();
-        }
-        let answer = self.either(
-            |repo| match prefix.len() {
-                // Longer than a SHA-1 id: nothing in this SHA-1 repository has it.
-                41.. => Ok(None),
-                _ => Ok(libgit::resolve(repo, &prefix)?),
-            },
-            |cmd| cmd.resolve(&prefix),
-        );
-        let resolved = match answer {
-            Ok(Some(r)) => r,
-            Ok(None) => Resolved::Missing(self.missing_reason()),
-            Err(e) => Resolved::Unavailable(e.to_string()),
-        };
-        self.resolved.borrow_mut().insert(prefix, resolved.clone());
-        resolved
+    fn resolve_all(&self, id_prefixes: &[&str]) -> Vec<Resolved> {
+        self.resolve_batch(id_prefixes)
     }
 
-    fn is_ancestor(&self, ancestor: &str, descendant: Option<&str>) -> Option<bool> {
-        let key = (ancestor.to_owned(), descendant.map(str::to_owned));
-        if let Some(r) = self.ancestry.borrow().get(&key) {
-            return *r;
-        }
-        let exact_by_git = || match self.cmd.is_ancestor(ancestor, descendant) {
-            Err(RepoError::GitMissing { .. }) => self
-                .lib
-                .as_ref()
-                .and_then(|repo| libgit::is_ancestor(repo, ancestor, descendant).ok())
-                .flatten(),
-            other => other.ok().flatten(),
-        };
-        let answer = match &self.lib {
-            // With a commit-graph, git answers faster than any walk here.
-            Some(_) if self.has_commit_graph() => exact_by_git(),
-            Some(repo) => {
-                match libgit::quick_ancestor(repo, ancestor, descendant, QUICK_ANCESTRY) {
-                    Ok(libgit::Quick::Known(answer)) => answer,
-                    Ok(libgit::Quick::Undecided) | Err(_) => exact_by_git(),
-                }
-            }
-            None => exact_by_git(),
-        };
-        self.ancestry.borrow_mut().insert(key, answer);
-        answer
+    fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
+        self.ancestors_batch(queries)
     }
 
     fn release_tags(&self) -> Vec<String> {
@@ -786,7 +704,7 @@ impl RepoFacts for Repo {
                 self.either(|r| Ok(libgit::tag_names(r)?), |c| c.tag_names())
                     .unwrap_or_default()
                     .into_iter()
-                    .filter(|t| is_release_tag(t))
+                    .filter(|t| release_tag(t).is_some())
                     .collect()
             })
             .clone()
@@ -804,24 +722,6 @@ pub fn global_policy_config() -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn release_tags() {
-        for good in ["v6.12", "v6.13-rc1", "v10.0-rc12"] {
-            assert!(is_release_tag(good), "{good}");
-        }
-        for bad in [
-            "v2.6.39",
-            "v6.12-rc",
-            "6.12",
-            "v6",
-            "v6.12-next",
-            "v6.12.1",
-            "vx.1",
-        ] {
-            assert!(!is_release_tag(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn ranges() -> Result<(), RepoError> {

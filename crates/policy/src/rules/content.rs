@@ -2,7 +2,7 @@
 
 use super::{Context, Out, patches};
 use crate::item::{ChangeStatus, Item};
-use crate::repo::RepoFacts;
+use crate::repo::{RepoFacts, release_tag};
 use crate::tree::Tree;
 
 fn first_touching<'a>(items: &'a [Item], pred: &dyn Fn(&str) -> bool) -> Option<&'a Item> {
@@ -105,13 +105,7 @@ pub(super) fn samples_not_selftests(items: &[Item], _cx: &Context<'_>, out: &mut
 
 /// A release tag as (major, minor, rc); rc is `u32::MAX` for a final release so it sorts last.
 fn release(tag: &str) -> Option<(u32, u32, u32)> {
-    let rest = tag.strip_prefix('v')?;
-    let (ver, rc) = match rest.split_once("-rc") {
-        Some((v, rc)) => (v, rc.parse().ok()?),
-        None => (rest, u32::MAX),
-    };
-    let (major, minor) = ver.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?, rc))
+    release_tag(tag).map(|(major, minor, rc)| (major, minor, rc.unwrap_or(u32::MAX)))
 }
 
 /// Whether the newest mainline tag says the merge window is open: a final vX.Y with no
@@ -148,15 +142,15 @@ pub(super) fn merge_window(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::Resolved;
+    use crate::repo::{AncestryQuery, Resolved};
 
     struct Tags(Vec<&'static str>);
     impl RepoFacts for Tags {
-        fn resolve(&self, _: &str) -> Resolved {
-            Resolved::Missing("fake".into())
+        fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
+            vec![Resolved::Missing("fake".into()); ids.len()]
         }
-        fn is_ancestor(&self, _: &str, _: Option<&str>) -> Option<bool> {
-            None
+        fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            vec![None; queries.len()]
         }
         fn release_tags(&self) -> Vec<String> {
             self.0.iter().map(|s| (*s).to_owned()).collect()

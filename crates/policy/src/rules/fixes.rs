@@ -8,7 +8,7 @@ use super::subject::tree_said;
 use super::{Context, Out, TreeFrom};
 use crate::item::Item;
 use crate::message::{Line, Trailer};
-use crate::repo::Resolved;
+use crate::repo::{AncestryQuery, Resolved};
 use crate::tree::TreeKind;
 
 const HOW: &str = "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 <commit>";
@@ -239,43 +239,83 @@ pub(crate) fn title_matches(title: &str, subject: &str) -> bool {
     !t.is_empty() && (s == t || s.starts_with(t))
 }
 
-/// fixes-commit
-pub(super) fn commit(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+/// One `Fixes:` tag of an item that fixes-commit verifies.
+struct Tag<'i> {
+    item: &'i Item,
+    line: Line,
+    id: String,
+    title: Option<String>,
+}
+
+fn short(id: &str) -> &str {
+    &id[..12.min(id.len())]
+}
+
+/// fixes-commit. Every tag of every item is gathered first and the repository asked once for
+/// all ids and once for all ancestry questions: one history walk answers them together.
+pub(super) fn commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(repo) = cx.repo else { return };
-    for tag in fixes_tags(item) {
-        let line = Line {
-            no: tag.line,
-            text: tag.raw.clone(),
-        };
-        let (Some(parsed), _) = judge(&tag.value) else {
-            continue;
-        };
-        if parsed.id.len() < 4 {
-            continue;
+    let mut tags = Vec::new();
+    for &item in items {
+        for tag in fixes_tags(item) {
+            let (Some(parsed), _) = judge(&tag.value) else {
+                continue;
+            };
+            if parsed.id.len() < 4 {
+                continue;
+            }
+            tags.push(Tag {
+                item,
+                line: Line {
+                    no: tag.line,
+                    text: tag.raw.clone(),
+                },
+                id: parsed.id.to_ascii_lowercase(),
+                title: parsed.title,
+            });
         }
-        let id = parsed.id.to_ascii_lowercase();
-        match repo.resolve(&id) {
+    }
+    if tags.is_empty() {
+        return;
+    }
+    let ids: Vec<&str> = tags.iter().map(|t| t.id.as_str()).collect();
+    let resolved = repo.resolve_all(&ids);
+    let queries: Vec<AncestryQuery<'_>> = tags
+        .iter()
+        .zip(&resolved)
+        .filter_map(|(t, r)| match r {
+            Resolved::Commit(c) => Some(AncestryQuery {
+                ancestor: &c.id,
+                descendant: t.item.commit_id.as_deref(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut ancestry = repo.ancestors(&queries).into_iter();
+    for (tag, resolved) in tags.iter().zip(&resolved) {
+        let (item, line, id) = (tag.item, Some(&tag.line), &tag.id);
+        match resolved {
             Resolved::Commit(c) => {
-                let good = format!("Fixes: {} (\"{}\")", &c.id[..12.min(c.id.len())], c.subject);
-                if let Some(title) = &parsed.title
+                let good = format!("Fixes: {} (\"{}\")", short(&c.id), c.subject);
+                if let Some(title) = &tag.title
                     && !title_matches(title, &c.subject)
                 {
                     out.fail(
                         item,
-                        Some(&line),
-                        format!("the Fixes: title does not match commit {}: its subject is \"{}\"", &c.id[..12.min(c.id.len())], c.subject),
+                        line,
+                        format!("the Fixes: title does not match commit {}: its subject is \"{}\"", short(&c.id), c.subject),
                         Some(good.clone()),
                     );
                 }
                 let descendant = item.commit_id.as_deref();
-                if repo.is_ancestor(&c.id, descendant) == Some(false) {
+                if ancestry.next().flatten() == Some(false) {
                     out.fail(
                         item,
-                        Some(&line),
+                        line,
                         format!(
                             "commit {} is not an ancestor of {}: the fix would not apply on top of it",
-                            &c.id[..12.min(c.id.len())],
-                            descendant.map_or("HEAD".to_owned(), |d| d[..12.min(d.len())].to_owned())
+                            short(&c.id),
+                            descendant.map_or("HEAD", short)
                         ),
                         Some("name the commit that introduced the bug in the history this patch is based on".into()),
                     );
@@ -283,30 +323,30 @@ pub(super) fn commit(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
             }
             Resolved::Ambiguous(cands) => out.fail(
                 item,
-                Some(&line),
+                line,
                 format!("the id '{id}' is ambiguous: {} objects start with it", cands.len().max(2)),
                 Some(
                     std::iter::once("use 12 or more hex digits; candidates:".to_owned())
-                        .chain(cands.iter().map(|c| format!("  Fixes: {} (\"{}\")", &c.id[..12.min(c.id.len())], c.subject)))
+                        .chain(cands.iter().map(|c| format!("  Fixes: {} (\"{}\")", short(&c.id), c.subject)))
                         .collect::<Vec<_>>()
                         .join("\n"),
                 ),
             ),
             Resolved::NotACommit => out.fail(
                 item,
-                Some(&line),
+                line,
                 format!("'{id}' names an object that is not a commit"),
                 Some(format!("use the id of the commit that introduced the bug: `{HOW}`")),
             ),
             Resolved::Missing(why) => out.soft(
                 item,
-                Some(&line),
+                line,
                 format!("could not verify the Fixes: tag: {id} is {why}"),
                 Some("fetch the tree that has the commit (bpf, bpf-next, net, net-next or mainline) to have it checked".into()),
             ),
             Resolved::Unavailable(why) => out.soft(
                 item,
-                Some(&line),
+                line,
                 format!("could not verify the Fixes: tag: {why}"),
                 None,
             ),

@@ -46,6 +46,9 @@ pub struct RuleInfo {
 pub enum Check {
     /// One item at a time.
     Item(fn(&Item, &Context<'_>, &mut Out<'_>)),
+    /// Every item the rule applies to, at once, reported per item like [`Check::Item`]: for
+    /// rules that ask the repository, so that one batch of questions serves them all.
+    Items(fn(&[&Item], &Context<'_>, &mut Out<'_>)),
     /// The whole series at once.
     Series(fn(&[Item], &Context<'_>, &mut Out<'_>)),
 }
@@ -205,7 +208,7 @@ pub fn check_scoped(
         }
         let wanted = matches!(
             (scope, rule.check),
-            (Scope::All, _) | (Scope::Items, Check::Item(_)) | (Scope::Series, Check::Series(_))
+            (Scope::All, _) | (Scope::Items, Check::Item(_) | Check::Items(_)) | (Scope::Series, Check::Series(_))
         );
         if !wanted {
             continue;
@@ -220,6 +223,10 @@ pub fn check_scoped(
                 for item in items.iter().filter(|i| applies(rule, i)) {
                     f(item, cx, &mut out);
                 }
+            }
+            Check::Items(f) => {
+                let applicable: Vec<&Item> = items.iter().filter(|i| applies(rule, i)).collect();
+                f(&applicable, cx, &mut out);
             }
             Check::Series(f) => f(items, cx, &mut out),
         }
@@ -353,7 +360,7 @@ prints it. Errors: a short id, no id, the word \"commit\" before it, no title, i
 together. Warnings: an unquoted title, text after the closing `\")`, upper-case hex.",
         bad: "Fixes: commit 0123456 bpf: Add map refcounting",
         good: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")"),
-    rule!("fixes-commit", Error, Check::Item(fixes::commit), repo: true,
+    rule!("fixes-commit", Error, Check::Items(fixes::commit), repo: true,
         section: Q_MIN,
         summary: "the Fixes: id must name one commit of this repository, with that subject, in history",
         explanation: "With a repository at hand, each Fixes: id must resolve to exactly one commit, its \

@@ -1,0 +1,413 @@
+//! Ancestry of every `Fixes:` target at once: one walk of history answers "is T an ancestor
+//! of C" for all (T, C) pairs of a check, instead of one walk or one `git merge-base` per tag.
+//!
+//! The walk is `git rev-list --parents --timestamp` from every descendant, read as it
+//! streams. git pops commits newest first (by committer date), reads parents and dates from
+//! the commit-graph when there is one, and serves both backends (SHA-256 and reftable
+//! repositories too). Here each commit gets the set of descendants it was reached from,
+//! handed down to its parents; a target is an ancestor of C when C's bit arrives at it.
+//! Sets are interned: a range of thousands of commits has a few thousand distinct sets, and
+//! all of history below the range shares one, so a commit costs a `u32`.
+//!
+//! The walk stops when every target is found, or once it is past the oldest unfound
+//! target's commit date by a margin, plus a few commits (git's own `SLOP` in `rev-list`
+//! limiting): beyond that only commits with skewed clocks could still lead to a target. The
+//! margin grows by the largest clock skew the walk has seen (a commit listed after an older
+//! one). A target not found by then is not an ancestor.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::process::Child;
+
+use crate::RepoError;
+use crate::gitcmd::GitCmd;
+
+/// How far (seconds) below the oldest unfound target's date the walk goes before it gives up
+/// on it: commit dates of a target's descendants older than the target itself come only from
+/// wrong clocks, and a day covers the usual ones.
+const MARGIN: i64 = 24 * 60 * 60;
+
+/// Commits read past the margin before stopping, as git's `SLOP` in `revision.c`: a skewed
+/// commit among them that leads back above the margin resumes the walk.
+const SLOP: u32 = 5;
+
+/// An object id as bytes (SHA-1 in the first 20, SHA-256 in all 32).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key([u8; 32]);
+
+fn key(hex: &[u8]) -> Option<Key> {
+    if !matches!(hex.len(), 40 | 64) {
+        return None;
+    }
+    let mut k = [0u8; 32];
+    for (i, pair) in hex.chunks(2).enumerate() {
+        let digit = |b: u8| char::from(b).to_digit(16);
+        let (Some(hi), Some(lo)) = (digit(pair[0]), digit(pair[1])) else {
+            return None;
+        };
+        k[i] = u8::try_from(hi * 16 + lo).ok()?;
+    }
+    Some(Key(k))
+}
+
+/// Interned bit sets over the descendants; set 0 is empty.
+struct Sets {
+    words: usize,
+    table: Vec<Box<[u64]>>,
+    index: HashMap<Box<[u64]>, u32>,
+    unions: HashMap<(u32, u32), u32>,
+}
+
+impl Sets {
+    fn new(bits: usize) -> Sets {
+        let words = bits.div_ceil(64).max(1);
+        let empty: Box<[u64]> = vec![0; words].into_boxed_slice();
+        let mut index = HashMap::new();
+        index.insert(empty.clone(), 0);
+        Sets {
+            words,
+            table: vec![empty],
+            index,
+            unions: HashMap::new(),
+        }
+    }
+
+    fn intern(&mut self, set: Box<[u64]>) -> u32 {
+        if let Some(&i) = self.index.get(&set) {
+            return i;
+        }
+        let i = u32::try_from(self.table.len()).unwrap_or(u32::MAX);
+        self.table.push(set.clone());
+        self.index.insert(set, i);
+        i
+    }
+
+    fn single(&mut self, bit: usize) -> u32 {
+        let mut set = vec![0u64; self.words].into_boxed_slice();
+        set[bit / 64] |= 1 << (bit % 64);
+        self.intern(set)
+    }
+
+    fn union(&mut self, a: u32, b: u32) -> u32 {
+        if a == b || b == 0 {
+            return a;
+        }
+        if a == 0 {
+            return b;
+        }
+        let pair = (a.min(b), a.max(b));
+        if let Some(&u) = self.unions.get(&pair) {
+            return u;
+        }
+        let (x, y) = (&self.table[a as usize], &self.table[b as usize]);
+        let set: Box<[u64]> = x.iter().zip(y.iter()).map(|(p, q)| p | q).collect();
+        let u = self.intern(set);
+        self.unions.insert(pair, u);
+        u
+    }
+
+    fn has(&self, set: u32, bit: usize) -> bool {
+        self.table[set as usize][bit / 64] & (1 << (bit % 64)) != 0
+    }
+}
+
+/// A commit met in the walk: the descendants it is reached from, and once git has listed
+/// it, where its parents are in `Walk::parents`.
+struct Node {
+    set: u32,
+    parents: Option<(u32, u32)>,
+}
+
+/// One question: is its target (the node it is filed under in `Walk::asked`) reached from
+/// descendant bit `bit`?
+struct Question {
+    bit: usize,
+    time: i64,
+    answer: bool,
+}
+
+struct Walk {
+    sets: Sets,
+    nodes: Vec<Node>,
+    ids: HashMap<Key, u32>,
+    parents: Vec<u32>,
+    /// Questions by target node.
+    asked: HashMap<u32, Vec<usize>>,
+    questions: Vec<Question>,
+    open: usize,
+    /// Questions by target date, oldest first, and the first one maybe still open.
+    by_time: Vec<usize>,
+    first_open: usize,
+}
+
+impl Walk {
+    fn node(&mut self, k: Key) -> u32 {
+        if let Some(&n) = self.ids.get(&k) {
+            return n;
+        }
+        let n = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        self.nodes.push(Node {
+            set: 0,
+            parents: None,
+        });
+        self.ids.insert(k, n);
+        n
+    }
+
+    /// Add `set` to node `n` and, where that grows what a listed commit knows, to its
+    /// ancestors already listed (only skewed dates list a parent before its child).
+    fn give(&mut self, n: u32, set: u32) {
+        let mut stack = vec![(n, set)];
+        while let Some((n, set)) = stack.pop() {
+            let node = &self.nodes[n as usize];
+            let grown = self.sets.union(node.set, set);
+            if grown == node.set {
+                continue;
+            }
+            self.nodes[n as usize].set = grown;
+            self.found(n);
+            if let Some((first, count)) = self.nodes[n as usize].parents {
+                for i in first..first + count {
+                    stack.push((self.parents[i as usize], grown));
+                }
+            }
+        }
+    }
+
+    fn found(&mut self, n: u32) {
+        let Some(qs) = self.asked.get(&n) else {
+            return;
+        };
+        let set = self.nodes[n as usize].set;
+        for &q in qs {
+            let question = &mut self.questions[q];
+            if !question.answer && self.sets.has(set, question.bit) {
+                question.answer = true;
+                self.open -= 1;
+            }
+        }
+    }
+
+    /// git listed commit `id` with these parents.
+    fn listed(&mut self, id: Key, parent_ids: &[Key]) {
+        let n = self.node(id);
+        let first = u32::try_from(self.parents.len()).unwrap_or(u32::MAX);
+        for p in parent_ids {
+            let pn = self.node(*p);
+            self.parents.push(pn);
+        }
+        let count = u32::try_from(parent_ids.len()).unwrap_or(0);
+        self.nodes[n as usize].parents = Some((first, count));
+        let set = self.nodes[n as usize].set;
+        for i in first..first + count {
+            self.give(self.parents[i as usize], set);
+        }
+    }
+
+    /// The date below which the walk may stop: the oldest unanswered target's, less the
+    /// margin and the skew seen.
+    fn cutoff(&mut self, skew: i64) -> Option<i64> {
+        while let Some(&q) = self.by_time.get(self.first_open) {
+            if !self.questions[q].answer {
+                return Some(
+                    self.questions[q]
+                        .time
+                        .saturating_sub(MARGIN)
+                        .saturating_sub(skew),
+                );
+            }
+            self.first_open += 1;
+        }
+        None
+    }
+}
+
+/// One ancestry question in full ids: is `ancestor` (committed at `time`) reachable from
+/// `descendant`?
+#[derive(Debug)]
+pub(crate) struct Pair<'a> {
+    pub ancestor: &'a str,
+    pub time: i64,
+    pub descendant: &'a str,
+}
+
+/// Answer every pair with one walk of history. Pairs whose ids are not full hexadecimal
+/// ids get None.
+pub(crate) fn answer(cmd: &GitCmd, pairs: &[Pair<'_>]) -> Result<Vec<Option<bool>>, RepoError> {
+    let mut walk = Walk {
+        sets: Sets::new(0),
+        nodes: Vec::new(),
+        ids: HashMap::new(),
+        parents: Vec::new(),
+        asked: HashMap::new(),
+        questions: Vec::new(),
+        open: 0,
+        by_time: Vec::new(),
+        first_open: 0,
+    };
+    // Descendants get a bit each.
+    let mut bits: HashMap<Key, usize> = HashMap::new();
+    let mut heads: Vec<&str> = Vec::new();
+    let mut question_of: Vec<Option<usize>> = Vec::with_capacity(pairs.len());
+    let mut wanted = Vec::new();
+    for p in pairs {
+        let (Some(a), Some(d)) = (key(p.ancestor.as_bytes()), key(p.descendant.as_bytes())) else {
+            question_of.push(None);
+            continue;
+        };
+        let next = bits.len();
+        let bit = *bits.entry(d).or_insert_with(|| {
+            heads.push(p.descendant);
+            next
+        });
+        question_of.push(Some(wanted.len()));
+        wanted.push((a, bit, p.time, a == d));
+    }
+    walk.sets = Sets::new(bits.len());
+    for (a, bit, time, same) in wanted {
+        let target = walk.node(a);
+        let q = walk.questions.len();
+        walk.questions.push(Question {
+            bit,
+            time,
+            answer: same,
+        });
+        if !same {
+            walk.open += 1;
+            walk.asked.entry(target).or_default().push(q);
+        }
+    }
+    walk.by_time = (0..walk.questions.len()).collect();
+    walk.by_time.sort_by_key(|&q| walk.questions[q].time);
+    let mut seeds: Vec<(Key, usize)> = bits.into_iter().collect();
+    seeds.sort_by_key(|(_, b)| *b);
+    for (k, bit) in seeds {
+        let n = walk.node(k);
+        let set = walk.sets.single(bit);
+        walk.give(n, set);
+    }
+    if walk.open > 0 {
+        stream(cmd, &heads, &mut walk)?;
+    }
+    Ok(question_of
+        .into_iter()
+        .map(|q| q.map(|q| walk.questions[q].answer))
+        .collect())
+}
+
+/// Feed `git rev-list` output to the walk until every question is answered or the walk is
+/// past the dates that could still answer one.
+fn stream(cmd: &GitCmd, heads: &[&str], walk: &mut Walk) -> Result<(), RepoError> {
+    let mut args = vec!["rev-list", "--parents", "--timestamp"];
+    args.extend(heads.iter().copied());
+    args.push("--");
+    let mut child = cmd.spawn(&args)?;
+    let Some(stdout) = child.stdout.take() else {
+        finish(cmd, &args, child, true)?;
+        return Err(RepoError::GitMissing {
+            source: std::io::Error::other("git's output could not be read"),
+        });
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, stdout);
+    let mut line = Vec::with_capacity(256);
+    let mut slop = SLOP;
+    // The oldest date listed so far and the largest step back up from it (clock skew).
+    let mut oldest = i64::MAX;
+    let mut skew = 0i64;
+    let mut parent_keys: Vec<Key> = Vec::with_capacity(4);
+    let mut stopped_early = false;
+    loop {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|source| RepoError::GitMissing { source })?;
+        if read == 0 {
+            break;
+        }
+        let mut words = line.trim_ascii_end().split(|&b| b == b' ');
+        let (Some(time), Some(id)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let time: i64 = std::str::from_utf8(time)
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        let Some(id) = key(id) else { continue };
+        parent_keys.clear();
+        parent_keys.extend(words.filter_map(key));
+        walk.listed(id, &parent_keys);
+        if walk.open == 0 {
+            stopped_early = true;
+            break;
+        }
+        if time > oldest {
+            skew = skew.max(time - oldest);
+        }
+        oldest = oldest.min(time);
+        match walk.cutoff(skew) {
+            Some(c) if time < c => {
+                slop -= 1;
+                if slop == 0 {
+                    stopped_early = true;
+                    break;
+                }
+            }
+            _ => slop = SLOP,
+        }
+    }
+    drop(reader);
+    finish(cmd, &args, child, stopped_early)
+}
+
+/// Reap git; a walk read to its end must have succeeded.
+fn finish(cmd: &GitCmd, args: &[&str], mut child: Child, early: bool) -> Result<(), RepoError> {
+    if early {
+        // The rest of the walk is not needed: stop our own child.
+        let _ = child.kill();
+        let _ = child.wait();
+        return Ok(());
+    }
+    let mut stderr = Vec::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_end(&mut stderr);
+    }
+    let status = child
+        .wait()
+        .map_err(|source| RepoError::GitMissing { source })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(RepoError::Git {
+            args: args.join(" "),
+            dir: cmd.git_dir.clone(),
+            stderr: String::from_utf8_lossy(&stderr).trim().to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        let hex = "0123456789abcdef0123456789abcdef01234567";
+        assert!(key(hex.as_bytes()).is_some());
+        assert!(key(&hex.as_bytes()[..39]).is_none());
+        assert!(key(b"0123456789abcdef0123456789abcdef0123456g").is_none());
+        assert!(key(hex.repeat(2).as_bytes()[..64].as_ref()).is_some());
+    }
+
+    #[test]
+    fn sets_intern_and_union() {
+        let mut s = Sets::new(130);
+        let a = s.single(0);
+        let b = s.single(129);
+        let ab = s.union(a, b);
+        assert_eq!(s.union(b, a), ab);
+        assert_eq!(s.union(ab, a), s.union(a, ab));
+        assert!(s.has(ab, 0) && s.has(ab, 129) && !s.has(ab, 64));
+        assert_eq!(s.union(0, a), a);
+        assert_eq!(s.single(0), a);
+    }
+}
