@@ -13,7 +13,8 @@
 //! target's commit date by a margin, plus a few commits (git's own `SLOP` in `rev-list`
 //! limiting): beyond that only commits with skewed clocks could still lead to a target. The
 //! margin grows by the largest clock skew the walk has seen (a commit listed after an older
-//! one). A target not found by then is not an ancestor.
+//! one). A target not found by then is not an ancestor. A target dated after its descendant
+//! (a wrong clock) has no such bound: for it the walk goes on to the end of history.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -222,13 +223,14 @@ impl Walk {
     }
 }
 
-/// One ancestry question in full ids: is `ancestor` (committed at `time`) reachable from
-/// `descendant`?
+/// One ancestry question in full ids: is `ancestor` reachable from `descendant`? With their
+/// committer dates.
 #[derive(Debug)]
 pub(crate) struct Pair<'a> {
     pub ancestor: &'a str,
     pub time: i64,
     pub descendant: &'a str,
+    pub descendant_time: i64,
 }
 
 /// Answer every pair with one walk of history. Pairs whose ids are not full hexadecimal
@@ -261,7 +263,14 @@ pub(crate) fn answer(cmd: &GitCmd, pairs: &[Pair<'_>]) -> Result<Vec<Option<bool
             next
         });
         question_of.push(Some(wanted.len()));
-        wanted.push((a, bit, p.time, a == d));
+        // A target dated after its descendant is an ancestor only through a wrong clock;
+        // no date tells where to stop looking for it, so the walk goes to the end.
+        let time = if p.time > p.descendant_time.saturating_add(MARGIN) {
+            i64::MIN
+        } else {
+            p.time
+        };
+        wanted.push((a, bit, time, a == d));
     }
     walk.sets = Sets::new(bits.len());
     for (a, bit, time, same) in wanted {

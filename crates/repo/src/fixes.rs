@@ -126,10 +126,7 @@ impl Repo {
                 }
             }
         }
-        let mut targets: Vec<&str> = queries
-            .iter()
-            .filter_map(|q| full.get(q.ancestor)?.as_deref())
-            .collect();
+        let mut targets: Vec<&str> = full.values().filter_map(Option::as_deref).collect();
         targets.sort_unstable();
         targets.dedup();
         let times = self.either(
@@ -143,13 +140,15 @@ impl Repo {
             let d = full
                 .get(q.descendant.unwrap_or("HEAD"))
                 .and_then(Option::as_deref);
-            match (a, d, a.and_then(|a| times.get(a))) {
-                (Some(ancestor), Some(descendant), Some(&time)) => {
+            let time = |id: Option<&str>| times.get(id?).copied();
+            match (a, d, time(a), time(d)) {
+                (Some(ancestor), Some(descendant), Some(time), Some(descendant_time)) => {
                     slots.push(Some(pairs.len()));
                     pairs.push(ancestry::Pair {
                         ancestor,
                         time,
                         descendant,
+                        descendant_time,
                     });
                 }
                 _ => slots.push(None),

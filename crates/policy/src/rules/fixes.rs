@@ -435,6 +435,86 @@ mod tests {
         Ok(())
     }
 
+    /// A repository where `aaaa...` ids are commits, `bbbb...` ancestors of nothing, `cccc`
+    /// ambiguous; it counts how often it is asked.
+    struct Counting {
+        calls: std::cell::RefCell<(usize, usize)>,
+    }
+
+    impl crate::repo::RepoFacts for Counting {
+        fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
+            self.calls.borrow_mut().0 += 1;
+            ids.iter()
+                .map(|id| match &id[..4] {
+                    "aaaa" | "bbbb" => Resolved::Commit(crate::repo::CommitInfo {
+                        id: format!("{id:0<40}"),
+                        subject: "bpf: Add x".into(),
+                    }),
+                    "cccc" => Resolved::Ambiguous(Vec::new()),
+                    _ => Resolved::Missing("not here".into()),
+                })
+                .collect()
+        }
+        fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            self.calls.borrow_mut().1 += 1;
+            queries
+                .iter()
+                .map(|q| Some(q.ancestor.starts_with("aaaa") && q.descendant.is_some()))
+                .collect()
+        }
+        fn release_tags(&self) -> Vec<String> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn every_tag_of_every_item_in_one_question_each() {
+        use crate::item::Ident;
+        use crate::{Config, Item, check};
+        let items: Vec<Item> = (0..3)
+            .map(|n| {
+                let msg = format!(
+                    "bpf: Fix {n}\n\nWhy.\n\nFixes: aaaa{n}56789ab (\"bpf: Add x\")\nFixes: bbbb{n}56789ab (\"bpf: Add x\")\nFixes: cccc{n}56789ab (\"bpf: Add x\")\nSigned-off-by: A <a@b>\n"
+                );
+                let id = format!("{n:0>40}");
+                Item::from_commit(&id, msg.as_bytes(), Ident::parse("A <a@b>"), Vec::new(), 1)
+            })
+            .collect();
+        let repo = Counting {
+            calls: Default::default(),
+        };
+        let cx = Context {
+            tree: None,
+            repo: Some(&repo),
+        };
+        let found: Vec<(String, Option<usize>)> = check(&items, &cx, &Config::default())
+            .into_iter()
+            .filter(|d| d.rule == "fixes-commit")
+            .map(|d| (d.message, d.line))
+            .collect();
+        assert_eq!(*repo.calls.borrow(), (1, 1), "{found:#?}");
+        // Per item: bbbb is not an ancestor, cccc is ambiguous; aaaa passes.
+        assert_eq!(found.len(), 6, "{found:#?}");
+        for n in 0..3 {
+            assert!(
+                found
+                    .iter()
+                    .any(|(m, l)| m.contains(&format!("bbbb{n}56789ab"))
+                        && m.contains("not an ancestor")
+                        && *l == Some(6)),
+                "{found:#?}"
+            );
+            assert!(
+                found
+                    .iter()
+                    .any(|(m, l)| m.contains(&format!("cccc{n}56789ab"))
+                        && m.contains("ambiguous")
+                        && *l == Some(7)),
+                "{found:#?}"
+            );
+        }
+    }
+
     #[test]
     fn titles() {
         assert!(title_matches("bpf: Add map", "bpf: Add map"));

@@ -208,7 +208,9 @@ pub fn check_scoped(
         }
         let wanted = matches!(
             (scope, rule.check),
-            (Scope::All, _) | (Scope::Items, Check::Item(_) | Check::Items(_)) | (Scope::Series, Check::Series(_))
+            (Scope::All, _)
+                | (Scope::Items, Check::Item(_) | Check::Items(_))
+                | (Scope::Series, Check::Series(_))
         );
         if !wanted {
             continue;
