@@ -94,12 +94,41 @@ impl Repo {
 
     /// Answer every ancestry question with one walk of history; answers in order. `None`:
     /// HEAD is unborn, an id is unknown, or git failed.
+    /// Answers are kept for the life of the `Repo` (a hook that runs the rules twice walks
+    /// once).
     pub fn ancestors_batch(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
-        if queries.is_empty() {
-            return Vec::new();
+        let cache_key =
+            |q: &AncestryQuery<'_>| (q.ancestor.to_owned(), q.descendant.map(str::to_owned));
+        let mut todo: Vec<AncestryQuery<'_>> = queries
+            .iter()
+            .filter(|q| !self.ancestry.borrow().contains_key(&cache_key(q)))
+            .copied()
+            .collect();
+        todo.sort_unstable_by_key(|q| (q.ancestor, q.descendant));
+        todo.dedup();
+        if !todo.is_empty() {
+            match self.try_ancestors(&todo) {
+                Ok(answers) => {
+                    let mut cache = self.ancestry.borrow_mut();
+                    for (q, a) in todo.iter().zip(answers) {
+                        cache.insert(cache_key(q), a);
+                    }
+                }
+                // Not kept: a later call may succeed.
+                Err(_) => {
+                    let cache = self.ancestry.borrow();
+                    return queries
+                        .iter()
+                        .map(|q| cache.get(&cache_key(q)).copied().flatten())
+                        .collect();
+                }
+            }
         }
-        self.try_ancestors(queries)
-            .unwrap_or_else(|_| vec![None; queries.len()])
+        let cache = self.ancestry.borrow();
+        queries
+            .iter()
+            .map(|q| cache.get(&cache_key(q)).copied().flatten())
+            .collect()
     }
 
     fn try_ancestors(&self, queries: &[AncestryQuery<'_>]) -> Result<Vec<Option<bool>>, RepoError> {
@@ -154,7 +183,7 @@ impl Repo {
                 _ => slots.push(None),
             }
         }
-        let answers = ancestry::answer(&self.cmd, &pairs)?;
+        let answers = ancestry::answer(&self.cmd, self.lib.as_ref(), &pairs)?;
         Ok(slots
             .into_iter()
             .map(|s| s.and_then(|i| answers.get(i).copied().flatten()))

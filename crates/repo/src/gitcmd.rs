@@ -495,7 +495,10 @@ impl GitCmd {
     }
 
     /// Every commit's files against its first parent, in one `git diff-tree --stdin`.
-    fn fill_files(&self, commits: &mut [(CommitData, Option<String>)]) -> Result<(), RepoError> {
+    pub fn fill_files(
+        &self,
+        commits: &mut [(CommitData, Option<String>)],
+    ) -> Result<(), RepoError> {
         if commits.is_empty() {
             return Ok(());
         }

@@ -196,7 +196,7 @@ pub(crate) fn walk(
     push: &[Oid],
     hide: &[Oid],
     hide_globs: &[String],
-) -> Result<Vec<CommitData>, git2::Error> {
+) -> Result<Vec<Oid>, git2::Error> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     for id in push {
@@ -208,11 +208,29 @@ pub(crate) fn walk(
     for glob in hide_globs {
         walk.hide_glob(glob)?;
     }
-    let mut out = Vec::new();
-    for id in walk {
-        out.push(commit_data(repo, id?)?);
-    }
-    Ok(out)
+    walk.collect()
+}
+
+/// A commit without its files, and its first parent's id.
+pub(crate) fn commit_head(
+    repo: &Repository,
+    id: Oid,
+) -> Result<(CommitData, Option<String>), git2::Error> {
+    let commit = repo.find_commit(id)?;
+    let author = commit.author();
+    Ok((
+        CommitData {
+            id: id.to_string(),
+            message: commit.message_bytes().to_vec(),
+            author: Ident {
+                name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            },
+            parent_count: commit.parent_count(),
+            files: Vec::new(),
+        },
+        commit.parent_ids().next().map(|p| p.to_string()),
+    ))
 }
 
 pub(crate) fn commit_data(repo: &Repository, id: Oid) -> Result<CommitData, git2::Error> {

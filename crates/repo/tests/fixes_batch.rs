@@ -89,7 +89,7 @@ impl History {
     }
 }
 
-/// Main line m0..m299, a branch from m150 merged at m200, a branch from m100 never merged,
+/// Main line m0..m1199 (more than the in-process walk reads before git takes over), a branch from m150 merged at m200, a branch from m100 never merged,
 /// m250..m253 dated ten years back, m260 dated a century ahead.
 fn build(
     dir: &Path,
@@ -108,7 +108,7 @@ fn build(
     };
     let mut s = String::new();
     let (mut main, mut merged, mut side) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..300usize {
+    for i in 0..1200usize {
         let t = BASE + i64::try_from(i)? * 3600;
         if i == 151 {
             let mut prev = main[150];
