@@ -1,9 +1,10 @@
 //! Ancestry of every `Fixes:` target at once: one walk of history answers "is T an ancestor
 //! of C" for all (T, C) pairs of a check, instead of one walk or one `git merge-base` per tag.
 //!
-//! The walk first runs in process through libgit2 for a thousand commits, which finds
-//! recent targets without starting git; the rest of it is `git rev-list --parents
-//! --timestamp` from every descendant, read as it streams. git pops commits newest first (by committer date), reads parents and dates from
+//! Where libgit2 opened the repository the walk runs in process: all of it when there is no
+//! commit-graph, the first thousand commits when there is one. The rest, and all of it for
+//! repositories only git can read, is `git rev-list --parents --timestamp` from every
+//! descendant, read as it streams. git pops commits newest first (by committer date), reads parents and dates from
 //! the commit-graph when there is one, and serves both backends (SHA-256 and reftable
 //! repositories too). Here each commit gets the set of descendants it was reached from,
 //! handed down to its parents; a target is an ancestor of C when C's bit arrives at it.
@@ -31,9 +32,11 @@ use crate::gitcmd::GitCmd;
 /// wrong clocks, and a day covers the usual ones.
 const MARGIN: i64 = 24 * 60 * 60;
 
-/// Commits walked in process before the question goes to `git rev-list` (about 3 ms of
-/// libgit2, less than starting git on a loaded machine); git reads commits faster, and from
-/// the commit-graph where there is one.
+/// With a commit-graph, commits walked in process before the question goes to `git
+/// rev-list`, which reads parents and dates from the graph far faster than libgit2 reads
+/// commits: a few milliseconds, enough for recent targets (most `Fixes:` tags of a commit
+/// being written) without starting git. Without a commit-graph both read every commit, and
+/// libgit2 in process is a little cheaper (no pipe, no process): the whole walk runs here.
 const QUICK: usize = 1_000;
 
 /// Commits read past the margin before stopping, as git's `SLOP` in `revision.c`: a skewed
@@ -284,7 +287,7 @@ pub(crate) struct Pair<'a> {
 /// ids get None.
 pub(crate) fn answer(
     cmd: &GitCmd,
-    lib: Option<&Repository>,
+    lib: Option<(&Repository, bool)>,
     pairs: &[Pair<'_>],
 ) -> Result<Vec<Option<bool>>, RepoError> {
     let mut walk = Walk {
@@ -346,8 +349,11 @@ pub(crate) fn answer(
         let set = walk.sets.single(bit);
         walk.give(n, set);
     }
-    let decided =
-        walk.open == 0 || lib.is_some_and(|repo| quick(repo, &heads, &mut walk).unwrap_or(false));
+    let decided = walk.open == 0
+        || lib.is_some_and(|(repo, graph)| {
+            let budget = if graph { QUICK } else { usize::MAX };
+            in_process(repo, &heads, &mut walk, budget).unwrap_or(false)
+        });
     if !decided {
         // Commits listed in process are listed again: handing a set down twice changes
         // nothing.
@@ -359,10 +365,14 @@ pub(crate) fn answer(
         .collect())
 }
 
-/// The same walk in process through libgit2, for at most [`QUICK`] commits: recent targets
-/// (most `Fixes:` tags of a commit being written) are found without starting git. True when
-/// the walk is decided.
-fn quick(repo: &Repository, heads: &[&str], walk: &mut Walk) -> Result<bool, git2::Error> {
+/// The same walk in process through libgit2, for at most `budget` commits. True when the
+/// walk is decided.
+fn in_process(
+    repo: &Repository,
+    heads: &[&str],
+    walk: &mut Walk,
+    budget: usize,
+) -> Result<bool, git2::Error> {
     let lib_key = |id: Oid| {
         let mut k = [0u8; 32];
         let bytes = id.as_bytes();
@@ -380,7 +390,7 @@ fn quick(repo: &Repository, heads: &[&str], walk: &mut Walk) -> Result<bool, git
     }
     let mut stop = Stop::new();
     let mut parents = Vec::with_capacity(4);
-    for _ in 0..QUICK {
+    for _ in 0..budget {
         let Some((time, id)) = queue.pop() else {
             // All of history read: what is not found is not an ancestor.
             return Ok(true);

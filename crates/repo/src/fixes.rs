@@ -183,11 +183,25 @@ impl Repo {
                 _ => slots.push(None),
             }
         }
-        let answers = ancestry::answer(&self.cmd, self.lib.as_ref(), &pairs)?;
+        let answers = ancestry::answer(
+            &self.cmd,
+            self.lib.as_ref().map(|r| (r, self.has_commit_graph())),
+            &pairs,
+        )?;
         Ok(slots
             .into_iter()
             .map(|s| s.and_then(|i| answers.get(i).copied().flatten()))
             .collect())
+    }
+}
+
+impl Repo {
+    /// Whether git keeps a commit-graph here (one file, or a chain of them).
+    fn has_commit_graph(&self) -> bool {
+        self.lib.as_ref().is_some_and(|r| {
+            let info = r.commondir().join("objects").join("info");
+            info.join("commit-graph").is_file() || info.join("commit-graphs").is_dir()
+        })
     }
 }
 

@@ -51,18 +51,31 @@ fn files_of_small_and_large_ranges_match_git() -> TestResult {
                 git(&dir, &["rm", "-q", &format!("f{}.c", i % 13)])?;
             }
             _ => {
-                std::fs::write(&f, format!("int v{i};\nint a = 1;\nint b = 2;\nint c = 3;\n"))?;
+                std::fs::write(
+                    &f,
+                    format!("int v{i};\nint a = 1;\nint b = 2;\nint c = 3;\n"),
+                )?;
                 git(&dir, &["add", "-A"])?;
             }
         }
-        git(&dir, &["commit", "-q", "--allow-empty", "-m", &format!("c{i}")])?;
+        git(
+            &dir,
+            &["commit", "-q", "--allow-empty", "-m", &format!("c{i}")],
+        )?;
     }
     let repo = Repo::open(&dir)?;
     for spec in ["HEAD~10..HEAD", "HEAD~99..HEAD"] {
         let commits = repo.range(spec)?;
         let log = git(
             &dir,
-            &["log", "--reverse", "--format=@%H", "--name-status", "-M", spec],
+            &[
+                "log",
+                "--reverse",
+                "--format=@%H",
+                "--name-status",
+                "-M",
+                spec,
+            ],
         )?;
         let mut want: Vec<(String, Vec<String>)> = Vec::new();
         for line in log.lines().filter(|l| !l.is_empty()) {
@@ -95,7 +108,10 @@ fn files_of_small_and_large_ranges_match_git() -> TestResult {
             })
             .collect();
         assert_eq!(got, want, "{spec}");
-        assert!(got.iter().any(|(_, f)| f.iter().any(|x| x.starts_with('R'))));
+        assert!(
+            got.iter()
+                .any(|(_, f)| f.iter().any(|x| x.starts_with('R')))
+        );
     }
     Ok(())
 }
