@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of bpf-policy, with hyperfine. Prints medians; nothing here is a
-# test. Usage: bench/run.sh [--quick] [--checkpatch DIR] [--iproute2 DIR] [--kernel N | --only-kernel N]
+# test. Usage: bench/run.sh [--quick] [--checkpatch DIR] [--corpus DIR] [--iproute2 DIR] [--kernel N | --only-kernel N]
 #   --quick           10,000 commits of history instead of 100,000, fewer runs
 #   --checkpatch DIR  a directory holding checkpatch.pl (and spelling.txt), kept outside this
 #                     repository, to time side by side with the commit-msg hook
+#   --corpus DIR      the accepted-message corpus (default ../shared/corpus): read by one
+#                     check process, against cat reading the same files
 #   --iproute2 DIR    a clone of iproute2 holding f84e3f8c..ee2a4a86 (1,112 commits, 154 Fixes:
 #                     tags), kept outside this repository: check --range and pre-push of them
 #                     against git log of the same commits
@@ -12,6 +14,7 @@
 #                     pre-push of a 20-commit series, check --range of 10,000 commits, each
 #                     against git doing the same, without and with a commit-graph
 #   --kernel-dir DIR  reuse (or keep) that generated repository at DIR
+#   --kernel-runs N   runs per kernel-like command (default 5, 3 with --quick; no warm-up at 1)
 #   --only-kernel N   the kernel-like part alone
 # Needs: cargo, git, hyperfine (Debian: apt-get install hyperfine), awk, GNU time (optional).
 set -euo pipefail
@@ -19,18 +22,22 @@ set -euo pipefail
 quick=0
 checkpatch=
 iproute2=
+corpus=
 kernel=0
 kernel_dir=
+kernel_runs=
 only_kernel=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
 	--checkpatch) checkpatch=$2; shift 2 ;;
 	--iproute2) iproute2=$(cd "$2" && pwd); shift 2 ;;
+	--corpus) corpus=$(cd "$2" && pwd); shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--kernel-dir) kernel_dir=$2; shift 2 ;;
+	--kernel-runs) kernel_runs=$2; shift 2 ;;
 	--only-kernel) kernel=$2; only_kernel=1; shift 2 ;;
-	*) echo "usage: $0 [--quick] [--checkpatch DIR] [--iproute2 DIR] [--kernel N | --only-kernel N] [--kernel-dir DIR]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--quick] [--checkpatch DIR] [--iproute2 DIR] [--kernel N | --only-kernel N] [--kernel-dir DIR] [--kernel-runs N]" >&2; exit 2 ;;
 	esac
 done
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
@@ -108,8 +115,9 @@ bench commit-msg "${cmds[@]}"
 
 # 2. The corpus in one process (the shell expands the file list: it is too long for one
 #    argument of hyperfine's).
-if ls "$src"/../shared/corpus/*/*.msg >/dev/null 2>&1; then
-	corpus=$(cd "$src/../shared/corpus" && pwd)
+corpus=${corpus:-$src/../shared/corpus}
+if ls "$corpus"/*/*.msg >/dev/null 2>&1; then
+	corpus=$(cd "$corpus" && pwd)
 	bench corpus "sh -c 'cd $corpus && exec $bin/bpf-policy check --no-repo --as message --format json */*.msg'" "sh -c 'cd $corpus && exec cat */*.msg'"
 	n=$(ls "$corpus"/*/*.msg | wc -l)
 	awk -v n="$n" -F: '/"median"/ {gsub(/[ ,]/, "", $2); printf "  %d messages: %.0f messages/s\n", n, n / $2}' "$work/corpus.json"
@@ -138,7 +146,7 @@ bench range "$bin/bpf-policy check --format json --range HEAD~1000..HEAD" "$bin/
 deep=$(git rev-parse --short=12 "HEAD~$((big / 2))")
 printf 'bpf: Fix it\n\nBecause.\n\nFixes: %s ("%s")\nFixes: %s ("%s")\nSigned-off-by: A U Thor <author@example.org>\n' \
 	"$fix_id" "$fix_subject" "$deep" "$(git log -1 --format=%s "$deep")" >"$work/deep.msg"
-bench fixes-resolution "$bin/bpf-policy check --as message $work/msg" "$bin/bpf-policy check --as message $work/deep.msg" "$bin/bpf-policy check --no-repo --as message $work/msg"
+bench fixes-resolution "$bin/bpf-policy check --as message $work/msg" "$bin/bpf-policy check --as message $work/deep.msg" "$bin/bpf-policy check --no-repo --as message $work/msg" "git merge-base --is-ancestor $deep HEAD"
 # Kernel clones usually carry a commit-graph (gc and fetch write one); with it git answers
 # ancestry from generation numbers.
 git commit-graph write --reachable 2>/dev/null
@@ -150,7 +158,7 @@ rm -f .git/objects/info/commit-graph
 #     same commits' subjects.
 make_history "$work/five" 5000
 cd "$work/five"
-git log --format='Fixes: %h ("%s")' --abbrev=12 | awk 'NR % 2 == 0' | head -2000 >"$work/tags"
+git log --format='Fixes: %h ("%s")' --abbrev=12 | awk 'NR % 2 == 0 && n++ < 2000' >"$work/tags"
 { printf 'bpf: Fix many things\n\nBecause.\n\n'; cat "$work/tags"; printf 'Signed-off-by: A U Thor <author@example.org>\n'; } >"$work/many.msg"
 bench fixes-2000 "$bin/bpf-policy check --as message $work/many.msg" "git log --format=%H%x20%s --no-walk=unsorted $(sed 's/^Fixes: \([0-9a-f]*\).*/\1/' "$work/tags" | tr '\n' ' ')"
 cd "$work/big"
@@ -175,6 +183,8 @@ if [ -n "$iproute2" ]; then
 	ip=$work/iproute2
 	git clone -q --no-local "$iproute2" "$ip"
 	git -C "$ip" checkout -q -B master ee2a4a86
+	# The commits are new to the remote: no remote-tracking refs bound the walk.
+	git -C "$ip" remote remove origin
 	rm -rf "$ip/.git/objects/info/commit-graph" "$ip/.git/objects/info/commit-graphs"
 	printf 'refs/heads/master %s refs/heads/master %s\n' "$(git -C "$ip" rev-parse HEAD)" "$(git -C "$ip" rev-parse f84e3f8c)" >"$work/push-ip"
 	bench iproute2 \
@@ -231,16 +241,17 @@ Signed-off-by: A U Thor <author@example.org>"
 	git checkout -q master
 	range_base=$(git rev-parse HEAD~10000)
 	kbench() { # suffix
-		warmup=1 bench "kernel-commit-msg$1" "$bin/bpf-policy check --as message $work/k5.msg" "$work/k5-git.sh"
-		warmup=1 bench "kernel-pre-push-20$1" \
+		warmup=${kwarm:-1} bench "kernel-commit-msg$1" "$bin/bpf-policy check --as message $work/k5.msg" "$work/k5-git.sh"
+		warmup=${kwarm:-1} bench "kernel-pre-push-20$1" \
 			"sh -c 'cd $k && exec $bin/bpf-policy-pre-push origin $k < $work/push-series'" \
 			"git -C $k log --format=%B --name-status $base..series"
-		warmup=1 bench "kernel-range-10000$1" \
+		warmup=${kwarm:-1} bench "kernel-range-10000$1" \
 			"$bin/bpf-policy check --format json --range $range_base..HEAD" \
 			"git -C $k log --format=%B --name-status $range_base..HEAD" \
 			"git -C $k rev-list --count HEAD"
 	}
-	runs=$kruns
+	runs=${kernel_runs:-$kruns}
+	[ "$runs" -gt 1 ] || kwarm=0
 	kbench ""
 	git commit-graph write --reachable 2>/dev/null
 	kbench "-commit-graph"
