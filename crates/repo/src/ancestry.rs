@@ -44,20 +44,52 @@ const QUICK: usize = 1_000;
 const SLOP: u32 = 5;
 
 /// An object id as bytes (SHA-1 in the first 20, SHA-256 in all 32).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Key([u8; 32]);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Object ids are already uniformly spread: eight of their bytes make the hash.
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_ne_bytes(first));
+    }
+}
+
+/// Hashes the one `u64` a [`Key`] gives it as is (SipHash over every id was a tenth of a
+/// walk).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type IdMap<V> = HashMap<Key, V, std::hash::BuildHasherDefault<IdHasher>>;
 
 fn key(hex: &[u8]) -> Option<Key> {
     if !matches!(hex.len(), 40 | 64) {
         return None;
     }
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    };
     let mut k = [0u8; 32];
-    for (i, pair) in hex.chunks(2).enumerate() {
-        let digit = |b: u8| char::from(b).to_digit(16);
-        let (Some(hi), Some(lo)) = (digit(pair[0]), digit(pair[1])) else {
-            return None;
-        };
-        k[i] = u8::try_from(hi * 16 + lo).ok()?;
+    for (i, pair) in hex.chunks_exact(2).enumerate() {
+        k[i] = digit(pair[0])? << 4 | digit(pair[1])?;
     }
     Some(Key(k))
 }
@@ -128,6 +160,8 @@ impl Sets {
 struct Node {
     set: u32,
     parents: Option<(u32, u32)>,
+    /// Some question asks about this commit.
+    target: bool,
 }
 
 /// One question: is its target (the node it is filed under in `Walk::asked`) reached from
@@ -141,7 +175,7 @@ struct Question {
 struct Walk {
     sets: Sets,
     nodes: Vec<Node>,
-    ids: HashMap<Key, u32>,
+    ids: IdMap<u32>,
     parents: Vec<u32>,
     /// Questions by target node.
     asked: HashMap<u32, Vec<usize>>,
@@ -161,6 +195,7 @@ impl Walk {
         self.nodes.push(Node {
             set: 0,
             parents: None,
+            target: false,
         });
         self.ids.insert(k, n);
         n
@@ -169,6 +204,16 @@ impl Walk {
     /// Add `set` to node `n` and, where that grows what a listed commit knows, to its
     /// ancestors already listed (only skewed dates list a parent before its child).
     fn give(&mut self, n: u32, set: u32) {
+        // The usual case: a parent not listed yet takes the set, and nothing more happens.
+        let node = &self.nodes[n as usize];
+        if node.parents.is_none() {
+            let grown = self.sets.union(node.set, set);
+            if grown != node.set {
+                self.nodes[n as usize].set = grown;
+                self.found(n);
+            }
+            return;
+        }
         let mut stack = vec![(n, set)];
         while let Some((n, set)) = stack.pop() {
             let node = &self.nodes[n as usize];
@@ -187,6 +232,9 @@ impl Walk {
     }
 
     fn found(&mut self, n: u32) {
+        if !self.nodes[n as usize].target {
+            return;
+        }
         let Some(qs) = self.asked.get(&n) else {
             return;
         };
@@ -293,7 +341,7 @@ pub(crate) fn answer(
     let mut walk = Walk {
         sets: Sets::new(0),
         nodes: Vec::new(),
-        ids: HashMap::new(),
+        ids: IdMap::default(),
         parents: Vec::new(),
         asked: HashMap::new(),
         questions: Vec::new(),
@@ -302,7 +350,7 @@ pub(crate) fn answer(
         first_open: 0,
     };
     // Descendants get a bit each.
-    let mut bits: HashMap<Key, usize> = HashMap::new();
+    let mut bits: IdMap<usize> = IdMap::default();
     let mut heads: Vec<&str> = Vec::new();
     let mut question_of: Vec<Option<usize>> = Vec::with_capacity(pairs.len());
     let mut wanted = Vec::new();
@@ -338,6 +386,7 @@ pub(crate) fn answer(
         if !same {
             walk.open += 1;
             walk.asked.entry(target).or_default().push(q);
+            walk.nodes[target as usize].target = true;
         }
     }
     walk.by_time = (0..walk.questions.len()).collect();
@@ -380,7 +429,7 @@ fn in_process(
         Key(k)
     };
     let mut queue: BinaryHeap<(i64, Oid)> = BinaryHeap::new();
-    let mut queued: HashSet<Oid> = HashSet::new();
+    let mut queued: HashSet<Oid, std::hash::BuildHasherDefault<IdHasher>> = HashSet::default();
     for h in heads {
         let id = Oid::from_str(h)?;
         let time = repo.find_commit(id)?.time().seconds();
