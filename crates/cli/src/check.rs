@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use bpf_policy::diag::Level;
-use bpf_policy::input::{As, InputError, read_items};
+use bpf_policy::input::{As, InputError, read_input};
 use bpf_policy::item::{Item, ItemKind};
 use bpf_policy::message::CommentChar;
 use bpf_policy::render::{Format, render, reporter};
@@ -141,8 +141,13 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         };
         for p in &paths {
             match load(p, mode, &comment, stdin_name) {
-                Ok(items) => {
+                Ok((items, skipped)) => {
                     inputs += 1;
+                    if args.verbose {
+                        for s in skipped {
+                            eprintln!("bpf-policy: {s}: not checked");
+                        }
+                    }
                     for item in items {
                         if item.kind == ItemKind::Email {
                             series.push(item);
@@ -156,8 +161,44 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         }
     }
 
+    if args.verbose {
+        for (item, d) in series.iter().chain(&singles).zip(
+            session.scope(&series).into_iter().chain(
+                singles
+                    .iter()
+                    .flat_map(|i| session.scope(std::slice::from_ref(i))),
+            ),
+        ) {
+            let verdict = if item.pull_request {
+                "a pull request, pull-request-subject only"
+            } else if d.in_scope {
+                "BPF/netdev work"
+            } else {
+                "not BPF/netdev work, kernel-wide rules only"
+            };
+            eprintln!("bpf-policy: {}: {verdict}: {}", item.origin, d.why);
+        }
+    }
+    // One part of an n/m series given alone (b4 prep --check feeds one patch at a time):
+    // whether the rest exists cannot be known, so series rules would only guess.
+    let lone_part = args.range.is_none()
+        && inputs == 1
+        && series.len() == 1
+        && series[0]
+            .prefix
+            .as_ref()
+            .and_then(|p| p.total())
+            .is_some_and(|m| m > 1);
     let mut diags: Vec<Diagnostic> = Vec::new();
-    if !series.is_empty() {
+    if lone_part {
+        if args.verbose {
+            eprintln!(
+                "bpf-policy: {}: one part of a series given alone: series rules need the whole series",
+                series[0].origin
+            );
+        }
+        diags.extend(session.check_scoped(&series, bpf_policy::rules::Scope::Items));
+    } else if !series.is_empty() {
         diags.extend(session.check(&series));
     }
     for item in &singles {
@@ -225,12 +266,15 @@ fn is_series_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "patch" || e == "eml") && p.is_file()
 }
 
+/// The items of one input, and a note for each email in it that is not a patch.
+type Loaded = (Vec<Item>, Vec<String>);
+
 fn load(
     path: &Path,
     mode: As,
     comment: &CommentChar,
     stdin_name: &str,
-) -> Result<Vec<Item>, Unusable> {
+) -> Result<Loaded, Unusable> {
     let name = path.display().to_string();
     if name == "-" {
         let mut buf = Vec::new();
@@ -245,10 +289,12 @@ fn load(
         if buf.len() as u64 > MAX_FILE_BYTES {
             return Err(Unusable::Huge("<stdin>".into()));
         }
-        return read_items(stdin_name, &buf, mode, comment).map_err(|source| Unusable::Input {
-            path: "<stdin>".into(),
-            source,
-        });
+        return read_input(stdin_name, &buf, mode, comment)
+            .map(|r| noted(stdin_name, r))
+            .map_err(|source| Unusable::Input {
+                path: "<stdin>".into(),
+                source,
+            });
     }
     let meta = std::fs::metadata(path).map_err(|source| Unusable::Io {
         path: name.clone(),
@@ -269,15 +315,18 @@ fn load(
             return Err(Unusable::EmptyDir(name));
         }
         let mut items = Vec::new();
+        let mut skipped = Vec::new();
         for p in &patches {
-            items.extend(load(
+            let (i, s) = load(
                 p,
                 if mode == As::Auto { As::Email } else { mode },
                 comment,
                 stdin_name,
-            )?);
+            )?;
+            items.extend(i);
+            skipped.extend(s);
         }
-        return Ok(items);
+        return Ok((items, skipped));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Unusable::Huge(name));
@@ -286,6 +335,17 @@ fn load(
         path: name.clone(),
         source,
     })?;
-    read_items(&name, &bytes, mode, comment)
+    read_input(&name, &bytes, mode, comment)
+        .map(|r| noted(&name, r))
         .map_err(|source| Unusable::Input { path: name, source })
+}
+
+/// Emails that are not patches are left alone (POLICY.md, Scope); say which, for --verbose.
+fn noted(name: &str, r: bpf_policy::input::Read) -> Loaded {
+    let notes = r
+        .skipped
+        .into_iter()
+        .map(|(line, why)| format!("{name}: email at line {line}: {why}"))
+        .collect();
+    (r.items, notes)
 }

@@ -494,6 +494,7 @@ fn bpf_policy_ids() -> Vec<String> {
         "fixes-advised",
         "fixes-format",
         "fixes-commit",
+        "fixes-tree",
         "message-empty",
         "signoff-missing",
         "signoff-author",
@@ -511,6 +512,9 @@ fn bpf_policy_ids() -> Vec<String> {
         "samples-not-selftests",
         "merge-window",
         "fixup-commit",
+        "series-too-long",
+        "changelog-placement",
+        "pull-request-subject",
     ]
     .into_iter()
     .map(str::to_owned)

@@ -69,7 +69,7 @@ pub fn not_a_patch(item: &Item) -> Option<&'static str> {
         return Some("a reply (Re:), not a patch");
     }
     if !item.has_diff && !item.is_cover {
-        return Some("no diff and not a cover letter (0/N): not a patch");
+        return Some("no diff, and not a cover letter (0/N): not a patch");
     }
     None
 }

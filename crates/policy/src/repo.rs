@@ -73,6 +73,18 @@ pub struct Reach {
     pub tree_branch: Option<(bool, String)>,
 }
 
+/// A mainline release tag as (major, minor, rc); rc is `u32::MAX` for a final release so it
+/// sorts after its candidates. None for any other name.
+pub fn release_version(tag: &str) -> Option<(u32, u32, u32)> {
+    let rest = tag.strip_prefix('v')?;
+    let (ver, rc) = match rest.split_once("-rc") {
+        Some((v, rc)) => (v, rc.parse().ok()?),
+        None => (rest, u32::MAX),
+    };
+    let (major, minor) = ver.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?, rc))
+}
+
 /// Whether release tag names come from a kernel repository: mainline tags both `vX.Y` and
 /// `vX.Y-rcN`. A project's own `v0.3` or `v6.2` release tags are not mainline.
 pub fn is_kernel_tags(tags: &[String]) -> bool {

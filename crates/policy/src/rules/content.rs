@@ -103,17 +103,6 @@ pub(super) fn samples_not_selftests(items: &[Item], _cx: &Context<'_>, out: &mut
     }
 }
 
-/// A release tag as (major, minor, rc); rc is `u32::MAX` for a final release so it sorts last.
-fn release(tag: &str) -> Option<(u32, u32, u32)> {
-    let rest = tag.strip_prefix('v')?;
-    let (ver, rc) = match rest.split_once("-rc") {
-        Some((v, rc)) => (v, rc.parse().ok()?),
-        None => (rest, u32::MAX),
-    };
-    let (major, minor) = ver.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?, rc))
-}
-
 /// Whether the newest mainline tag says the merge window is open: a final vX.Y with no
 /// later -rc1. Returns the tag when it is.
 pub(crate) fn merge_window_open(repo: &dyn RepoFacts) -> Option<String> {
@@ -124,7 +113,7 @@ pub(crate) fn merge_window_open(repo: &dyn RepoFacts) -> Option<String> {
     }
     let newest = tags
         .into_iter()
-        .filter_map(|t| release(&t).map(|r| (r, t)))
+        .filter_map(|t| crate::repo::release_version(&t).map(|r| (r, t)))
         .max_by_key(|(r, _)| *r)?;
     (newest.0.2 == u32::MAX).then_some(newest.1)
 }
