@@ -125,8 +125,8 @@ pub(super) fn merge_window(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) 
     let Some(item) = items.iter().find(|i| {
         !i.prefix.as_ref().is_some_and(|p| p.rfc)
             && cx
-                .tree_for(i)
-                .is_some_and(|(t, _)| matches!(t, Tree::BpfNext | Tree::NetNext | Tree::BpfNextNet))
+                .sent_to(i)
+                .is_some_and(|t| matches!(t, Tree::BpfNext | Tree::NetNext | Tree::BpfNextNet))
     }) else {
         return;
     };

@@ -391,12 +391,7 @@ pub(super) fn tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
         return;
     }
     // The patch's own prefix says where it is sent; the repository's tree when it has none.
-    let Some(tree) = item
-        .prefix
-        .as_ref()
-        .and_then(|p| p.tree)
-        .or_else(|| cx.tree.map(|t| t.0))
-    else {
+    let Some(tree) = cx.sent_to(item) else {
         return;
     };
     if tree.kind() != TreeKind::Fixes {

@@ -203,9 +203,7 @@ backport, add a note under the `---` line of the patch (it stays out of the git 
 pub(super) fn no_stable_cc(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     // BPF trees forbid it; netdev allows Cc: stable since 2021. The patch's own tree decides
     // first: a [PATCH net] sent from a bpf-next checkout follows netdev's rules.
-    let own = item.prefix.as_ref().and_then(|p| p.tree);
-    let tree = own.or_else(|| cx.tree_for(item).map(|(t, _)| t));
-    if tree.is_some_and(|t| !t.is_bpf()) {
+    if cx.sent_to(item).is_some_and(|t| !t.is_bpf()) {
         return;
     }
     for l in &item.message.lines {

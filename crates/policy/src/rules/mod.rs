@@ -5,6 +5,8 @@
 //! item checks see one message or email, series checks see everything sent together.
 
 mod content;
+#[cfg(test)]
+mod examples;
 mod fixes;
 mod message;
 mod pull;
@@ -109,6 +111,18 @@ impl<'a> Context<'a> {
             .as_ref()
             .and_then(|p| p.tree)
             .map(|t| (t, TreeFrom::Subject))
+    }
+}
+
+impl Context<'_> {
+    /// The tree a patch is sent to: its own subject prefix's, else the context's. Rules about
+    /// where and how a patch is posted (lists, cover letters, stable, merge window) follow the
+    /// patch; subject-tree reports when it disagrees with the repository.
+    pub fn sent_to(&self, item: &Item) -> Option<Tree> {
+        item.prefix
+            .as_ref()
+            .and_then(|p| p.tree)
+            .or_else(|| self.tree.map(|t| t.0))
     }
 }
 

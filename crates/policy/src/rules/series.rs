@@ -22,7 +22,7 @@ pub(super) fn cover_letter(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) 
         return;
     };
     // BPF trees (and an unknown tree) from two patches, netdev's own trees from three.
-    let tree = cx.tree_for(first).map(|(t, _)| t);
+    let tree = cx.sent_to(first);
     let from = tree.map_or(2, crate::tree::Tree::cover_letter_from);
     if patches.len() < from || emails(items).any(|i| i.is_cover) {
         return;
@@ -356,7 +356,7 @@ pub(super) fn changelog(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
 /// recipient-list
 pub(super) fn recipient_list(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(r) = &item.recipients else { return };
-    let Some((tree, _)) = cx.tree_for(item) else {
+    let Some(tree) = cx.sent_to(item) else {
         return;
     };
     let Some(list) = tree
