@@ -284,7 +284,6 @@ proptest! {
         for (g, x) in got.iter().zip(&want) {
             prop_assert_eq!((g.0, g.1, g.2), (x.0, x.1.as_str(), x.2));
         }
-        prop_assert!(m.block_other.is_empty());
         prop_assert!(m.notes.is_empty());
         prop_assert!(!m.lossy);
     }
