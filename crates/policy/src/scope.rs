@@ -275,7 +275,7 @@ impl<'a> Scoper<'a> {
                 for (addr, _) in r.all() {
                     let lower = addr.to_ascii_lowercase();
                     let bare = crate::item::Ident::parse(&lower).email;
-                    if !bare.is_empty() && entries.addresses.iter().any(|a| *a == bare) {
+                    if !bare.is_empty() && entries.addresses.contains(&bare) {
                         return ScopeDecision::yes(format!(
                             "it is addressed to {bare}, a maintainer of BPF or networking (MAINTAINERS)"
                         ));
