@@ -275,3 +275,48 @@ fn replies_and_pull_requests_are_not_patches() -> TestResult {
     assert_eq!(sent(&log)?, 2);
     Ok(())
 }
+
+#[test]
+fn commit_msg_judges_other_subsystems_by_the_kernel_wide_rules() -> TestResult {
+    // No target tree: the staged files decide whether a commit is BPF or netdev work.
+    let r = Repo::new()?;
+    let out = r
+        .cmd(workspace_root().join("install.sh"))
+        .args(["--no-build"])
+        .env("CARGO_TARGET_DIR", release_target_dir()?)
+        .output()?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msg = format!("ext4: Fix a leak\n\n{WHY}\n\nCc: stable@vger.kernel.org\n{SOB}");
+    let p = r.path().join("fs/ext4/inode.c");
+    std::fs::create_dir_all(p.parent().ok_or("no parent")?)?;
+    std::fs::write(&p, "x\n")?;
+    r.git(&["add", "fs/ext4/inode.c"])?;
+    let out = r
+        .cmd("git")
+        .args(["commit", "-q", "-m", &msg])
+        .env("BPF_POLICY_VERBOSE", "1")
+        .output()?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("not BPF/netdev work") && err.contains("touches no BPF or networking file"),
+        "{err}"
+    );
+    // The same message for a BPF file: Cc: stable is refused.
+    let out = commit(&r, "kernel/bpf/core.c", &msg.replace("ext4", "bpf"))?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[no-stable-cc]"),
+        "{}",
+        stderr(&out)
+    );
+    // Kernel-wide rules still hold outside: no sign-off, no commit.
+    let out = commit(&r, "fs/ext4/inode.c", &format!("ext4: Fix x\n\n{WHY}"))?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[signoff-missing]"),
+        "{}",
+        stderr(&out)
+    );
+    Ok(())
+}

@@ -1102,7 +1102,10 @@ fn check_scope_facts(tmp: &Path, init_args: &[&str]) -> TestResult {
     // No remote fetches net: only the tags can say anything.
     assert_eq!(inside(&repo.reach(&c3, Tree::Net)), (Some(false), None));
     assert!(!repo.b4_branch());
-    git(&dir, &["config", "branch.master.b4-prep-cover-strategy", "commit"])?;
+    git(
+        &dir,
+        &["config", "branch.master.b4-prep-cover-strategy", "commit"],
+    )?;
     assert!(Repo::open(&dir)?.b4_branch());
     Ok(())
 }
