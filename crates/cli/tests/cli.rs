@@ -477,6 +477,11 @@ fn rules_and_explain_come_from_the_table() -> TestResult {
             "{e}"
         );
     }
+    // Which patches a rule judges (POLICY.md, Scope).
+    let e = stdout(&bpf_policy(&r, &["explain", "signoff-missing"])?);
+    assert!(e.contains("a kernel-wide rule"), "{e}");
+    let e = stdout(&bpf_policy(&r, &["explain", "no-stable-cc"])?);
+    assert!(e.contains("BPF and netdev work only"), "{e}");
     let out = bpf_policy(&r, &["explain", "fixes-requierd"])?;
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("did you mean 'fixes-required'"));
