@@ -95,6 +95,8 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     let mut series: Vec<Item> = Vec::new();
     let mut singles: Vec<Item> = Vec::new();
     let mut inputs = 0usize;
+    // A directory is a whole series by definition: its gaps are real ones.
+    let mut directory = false;
     if let Some(range) = &args.range {
         let Some(r) = &session.repo else {
             return Err(Unusable::NoRepo(
@@ -139,6 +141,7 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             FormatArg::Checkpatch => "-",
             _ => "<stdin>",
         };
+        directory = paths.iter().any(|p| p.is_dir());
         for p in &paths {
             match load(p, mode, &comment, stdin_name) {
                 Ok((items, skipped)) => {
@@ -182,6 +185,7 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     // One part of an n/m series given alone (b4 prep --check feeds one patch at a time):
     // whether the rest exists cannot be known, so series rules would only guess.
     let lone_part = args.range.is_none()
+        && !directory
         && inputs == 1
         && series.len() == 1
         && series[0]

@@ -650,6 +650,15 @@ fn a_lone_part_of_a_series_gets_item_rules_only() -> TestResult {
         .output()?;
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(!rules_in(&stdout(&out)).contains(&"verifier-selftests".to_owned()));
+    // The same part alone in a directory: the directory is the whole series, judged so.
+    let dir = r.path().join("lone");
+    std::fs::create_dir(&dir)?;
+    std::fs::copy(&files[0], dir.join("0001.patch"))?;
+    let (_, rules) = json(&r, &[&dir.to_string_lossy()])?;
+    assert!(
+        rules.contains(&"verifier-selftests".to_owned()),
+        "{rules:?}"
+    );
     // Both parts together: series rules run (no cover letter for two BPF patches).
     let (code, rules) = json(
         &r,
