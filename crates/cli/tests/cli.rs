@@ -282,10 +282,13 @@ fn stable_cc_above_the_line_is_an_error_below_it_fine() -> TestResult {
 
 #[test]
 fn corpus_through_the_command() -> TestResult {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/corpus");
     let mut files: Vec<String> = Vec::new();
     for d in ["libbpf-accepted", "bpftool-accepted"] {
-        for e in std::fs::read_dir(root.join(d))? {
+        let dir = root.join(d);
+        let rd = std::fs::read_dir(&dir)
+            .map_err(|e| format!("test data {} is missing: {e}", dir.display()))?;
+        for e in rd {
             let p = e?.path();
             if p.extension().is_some_and(|x| x == "msg") {
                 files.push(p.to_string_lossy().into_owned());
