@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit status: no errors (warnings allowed).
 pub const EXIT_OK: u8 = 0;
@@ -190,9 +190,7 @@ fn main() -> ExitCode {
         },
         Command::Hook { hook, args } => hook::run(hook, &args),
         Command::Completions { shell } => {
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "bpf-policy", &mut out);
-            print_out(&String::from_utf8_lossy(&out));
+            print_out(&manual::completions(shell));
             EXIT_OK
         }
         Command::Man { out_dir } => manual::run(out_dir.as_deref()),

@@ -53,6 +53,48 @@ pub fn tree_names() -> Vec<PossibleValue> {
         .collect()
 }
 
+/// The program name completions are generated for.
+const BIN: &str = "bpf-policy";
+
+/// A completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
+    let script = String::from_utf8_lossy(&out).into_owned();
+    match shell {
+        clap_complete::Shell::Bash => fix_bash_labels(&script),
+        _ => script,
+    }
+}
+
+/// clap_complete's bash script (4.6; clap-rs/clap#6421) tracks the subcommand being completed
+/// as `bpf__policy__subcmd__check`, escaping the program name and each subcommand word by word,
+/// but labels the branch that completes it `bpf__subcmd__policy__subcmd__check`, escaping the
+/// whole path at once: for a program name with a hyphen no branch ever matches, and nothing
+/// after a subcommand completes. Spell the labels the way the tracking does. Once clap spells
+/// them alike this finds nothing to replace.
+fn fix_bash_labels(script: &str) -> String {
+    let tracked = BIN.replace('-', "__");
+    let labelled = BIN.replace('-', "__subcmd__");
+    if tracked == labelled {
+        return script.to_owned();
+    }
+    script
+        .lines()
+        .map(|line| {
+            let label = line.trim_start();
+            match label.strip_prefix(labelled.as_str()) {
+                // A case label: the escaped path and `)`, alone on its line.
+                Some(rest) if rest.ends_with(')') && !rest.contains(' ') => {
+                    let indent = &line[..line.len() - label.len()];
+                    format!("{indent}{tracked}{rest}\n")
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect()
+}
+
 /// Print bpf-policy(1), or write every page into `out_dir`.
 pub fn run(out_dir: Option<&Path>) -> u8 {
     let result = match out_dir {

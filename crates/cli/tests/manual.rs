@@ -1,5 +1,6 @@
 //! The manual page, the completion scripts and `bpf-policy hook`'s own failures.
 
+use std::path::Path;
 use std::process::Command;
 
 use bpf_policy_e2e::{TestResult, stderr, stdout};
@@ -94,6 +95,75 @@ fn completion_scripts_know_subcommands_rules_and_trees() -> TestResult {
 
     let out = Command::new(BIN).args(["completions", "tcsh"]).output()?;
     assert_eq!(out.status.code(), Some(2));
+    Ok(())
+}
+
+/// What bash offers for the words typed so far (the last one is being completed), by running
+/// the generated completion function the way bash's programmable completion calls it.
+fn bash_complete(script: &Path, words: &[&str]) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(script)?;
+    // The function the script registers for bpf-policy, as `complete -F NAME ... bpf-policy`.
+    let func = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("complete -F "))
+        .filter(|l| l.ends_with(" bpf-policy"))
+        .find_map(|l| l.split_whitespace().next())
+        .ok_or("the script registers no function for bpf-policy")?;
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let prog = format!(
+        "source \"$1\" || exit 9\n\
+         COMP_WORDS=({words})\n\
+         COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\n\
+         COMP_LINE=\"${{COMP_WORDS[*]}}\"\n\
+         COMP_POINT=${{#COMP_LINE}}\n\
+         {func} bpf-policy \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        words = quoted.join(" ")
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &prog, "bash"])
+        .arg(script)
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("bash failed: {}", stderr(&out)).into());
+    }
+    let mut offered: Vec<String> = stdout(&out)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    offered.sort();
+    Ok(offered)
+}
+
+#[test]
+fn bash_completes_after_a_subcommand() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let script = dir.path().join("bpf-policy.bash");
+    let out = Command::new(BIN).args(["completions", "bash"]).output()?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(&script, &out.stdout)?;
+
+    assert_eq!(bash_complete(&script, &["bpf-policy", "expl"])?, ["explain"]);
+    assert_eq!(
+        bash_complete(&script, &["bpf-policy", "explain", "fixes-"])?,
+        ["fixes-advised", "fixes-commit", "fixes-format", "fixes-required"]
+    );
+    let mut trees: Vec<&str> = bpf_policy::tree::Tree::ALL.iter().map(|t| t.name()).collect();
+    trees.sort_unstable();
+    assert_eq!(bash_complete(&script, &["bpf-policy", "check", "--tree", ""])?, trees);
+    assert_eq!(
+        bash_complete(&script, &["bpf-policy", "check", "--form"])?,
+        ["--format"]
+    );
+    assert_eq!(
+        bash_complete(&script, &["bpf-policy", "check", "--format", "j"])?,
+        ["json"]
+    );
+    assert_eq!(
+        bash_complete(&script, &["bpf-policy", "completions", "fi"])?,
+        ["fish"]
+    );
     Ok(())
 }
 
