@@ -3,7 +3,9 @@
 //! table, so it cannot drift from `bpf-policy rules`.
 
 use std::ffi::OsStr;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use bpf_policy::RULES;
 use bpf_policy::tree::Tree;
@@ -98,7 +100,16 @@ fn fix_bash_labels(script: &str) -> String {
 /// Print bpf-policy(1), or write every page into `out_dir`.
 pub fn run(out_dir: Option<&Path>) -> u8 {
     let result = match out_dir {
-        None => main_page().map(|page| print_out(&String::from_utf8_lossy(&page))),
+        None => main_page().and_then(|page| {
+            // roff is for man, not for people: on a terminal, let man lay it out and page it.
+            // Piped or redirected, the page source is what the reader wants (packagers, `man -l`).
+            if std::io::stdout().is_terminal() {
+                show(&page)
+            } else {
+                print_out(&String::from_utf8_lossy(&page));
+                Ok(())
+            }
+        }),
         Some(dir) => write_pages(dir).map(|written| {
             let list: String = written
                 .iter()
@@ -110,9 +121,40 @@ pub fn run(out_dir: Option<&Path>) -> u8 {
     match result {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("bpf-policy: cannot write the manual: {e}");
+            eprintln!("bpf-policy: cannot show or write the manual: {e}");
             EXIT_UNUSABLE
         }
+    }
+}
+
+/// Show a page through `man -l -` (man-db and mandoc read a page from standard input that
+/// way), which formats it for the terminal and runs the user's pager. Without man, the source
+/// is printed with a word on why.
+fn show(page: &[u8]) -> std::io::Result<()> {
+    let mut child = match Command::new("man")
+        .args(["-l", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("bpf-policy: cannot run man ({e}); printing the page source");
+            print_out(&String::from_utf8_lossy(page));
+            return Ok(());
+        }
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A pager quit before the end closes the pipe: that is the reader's choice, not an error.
+        match stdin.write_all(page) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other?,
+        }
+    }
+    let status = child.wait()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!("man -l - failed ({status})")))
     }
 }
 
