@@ -9,11 +9,11 @@ use bpf_policy::item::{Item, ItemKind};
 use bpf_policy::message::CommentChar;
 use bpf_policy::render::{Format, render, reporter};
 use bpf_policy::tree::Tree;
-use bpf_policy::{Diagnostic, Severity};
+use bpf_policy::Diagnostic;
 use bpf_policy_repo::{Repo, Session};
 
 use crate::{
-    AsArg, CheckArgs, EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, FormatArg, print_out, use_color,
+    AsArg, CheckArgs, EXIT_UNUSABLE, FormatArg, print_out, use_color,
 };
 
 /// Files larger than this are refused before they are read.
@@ -69,7 +69,8 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             .ok_or_else(|| Unusable::Usage(format!("-W {spec}: expected RULE=LEVEL")))?;
         let rule = bpf_policy::config::find_rule(id.trim()).ok_or_else(|| {
             Unusable::Usage(format!(
-                "-W {spec}: no rule is called '{id}' (bpf-policy rules lists them)"
+                "-W {spec}: {}",
+                bpf_policy::config::unknown_rule_message(id.trim())
             ))
         })?;
         let level: Level = level.parse().map_err(|e: bpf_policy::diag::BadSeverity| {
@@ -175,12 +176,10 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     for e in &unusable {
         eprintln!("bpf-policy: {e}");
     }
-    Ok(if !unusable.is_empty() {
-        EXIT_UNUSABLE
-    } else if diags.iter().any(|d| d.severity == Severity::Error) {
-        EXIT_VIOLATION
+    Ok(if unusable.is_empty() {
+        bpf_policy::exit::for_diagnostics(&diags)
     } else {
-        EXIT_OK
+        EXIT_UNUSABLE
     })
 }
 

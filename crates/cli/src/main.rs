@@ -6,18 +6,14 @@ mod explain;
 mod hook;
 mod manual;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Exit status: no errors (warnings allowed).
-pub const EXIT_OK: u8 = 0;
-/// Exit status: at least one error-level diagnostic.
-pub const EXIT_VIOLATION: u8 = 1;
-/// Exit status: the input or the environment was unusable.
-pub const EXIT_UNUSABLE: u8 = 2;
+/// Exit statuses, shared with the hooks (`bpf_policy::exit`).
+pub use bpf_policy::exit::{OK as EXIT_OK, UNUSABLE as EXIT_UNUSABLE, VIOLATION as EXIT_VIOLATION};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -213,10 +209,6 @@ pub fn use_color(arg: ColorArg) -> bool {
     match arg {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                && std::io::stdout().is_terminal()
-        }
+        ColorArg::Auto => bpf_policy::render::auto_color(&std::io::stdout()),
     }
 }

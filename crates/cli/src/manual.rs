@@ -284,8 +284,11 @@ fn extra_sections() -> Roff {
             roman(", "),
             bold("bpf-policy.enable"),
         ],
-        "Rule ids to turn off, or back on at their default severity (comma or space \
-         separated; may repeat).",
+        "Rule ids to turn off, or back on (comma or space separated; may repeat). The \
+         switch wins over the severity whatever their order: enable undoes a severity of off \
+         (the rule runs at its default severity), disable silences any severity. Among \
+         several switches, or several severities, the last one wins. -W on the command line \
+         wins over all of them.",
     );
 
     roff.control("SH", ["OTHER TOOLS"]);

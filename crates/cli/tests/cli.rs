@@ -448,11 +448,33 @@ fn config_regrades_and_disables() -> TestResult {
         json(&r, &["--no-repo", &f])?,
         (Some(1), vec!["signoff-missing".to_owned()])
     );
-    // A typo in config is reported, not ignored.
+    // enable turns back on a rule whose severity is off, though git writes it first.
+    r.git(&["config", "--unset-all", "bpf-policy.signoff-missing.severity"])?;
+    r.git(&["config", "bpf-policy.tree", "bpf-next"])?;
+    r.git(&["config", "bpf-policy.signoff-missing.severity", "off"])?;
+    r.git(&["config", "--add", "bpf-policy.enable", "signoff-missing"])?;
+    let file = std::fs::read_to_string(r.path().join(".git/config"))?;
+    assert!(
+        file.find("enable") < file.find("severity = off"),
+        "git wrote them in the order the test means to check: {file}"
+    );
+    assert_eq!(json(&r, &[&f])?, (Some(1), vec!["signoff-missing".to_owned()]));
+    // A typo in config, or in -W, is reported with the rule it most likely meant.
     r.git(&["config", "bpf-policy.fixes-advisd.severity", "off"])?;
     let out = bpf_policy(&r, &["check", &f])?;
     assert!(
-        stderr(&out).contains("did you mean fixes-advised"),
+        stderr(&out).contains(
+            "git config bpf-policy.fixes-advisd.severity: no rule is called 'fixes-advisd'; did you mean 'fixes-advised'?"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = bpf_policy(&r, &["check", "-W", "signof-missing=off", &f])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "-W signof-missing=off: no rule is called 'signof-missing'; did you mean 'signoff-missing'?"
+        ),
         "{}",
         stderr(&out)
     );

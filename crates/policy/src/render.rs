@@ -48,6 +48,15 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Report> {
     }
 }
 
+/// Whether to colour what goes to `stream` when the user did not choose: on a terminal, unless
+/// `NO_COLOR` is set to something or `TERM` is `dumb`. The command (standard output) and the
+/// hooks (standard error) both decide here.
+pub fn auto_color(stream: &impl std::io::IsTerminal) -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        && stream.is_terminal()
+}
+
 /// Render a list and its summary.
 pub fn render(report: &dyn Report, diags: &[Diagnostic], inputs: usize) -> String {
     let mut out = String::new();
