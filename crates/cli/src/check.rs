@@ -142,8 +142,10 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         };
         for p in &paths {
             match load(p, mode, &comment, stdin_name) {
-                Ok(items) => {
-                    inputs += 1;
+                Ok((items, files)) => {
+                    // Files read, so a directory of three patches and the same three patches
+                    // named one by one are both "3 inputs".
+                    inputs += files;
                     for item in items {
                         if item.kind == ItemKind::Email {
                             series.push(item);
@@ -224,12 +226,14 @@ fn is_series_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "patch" || e == "eml") && p.is_file()
 }
 
+/// The items of one path, and how many files they came from (a directory's patches count one
+/// each; standard input, a message or an mbox is one).
 fn load(
     path: &Path,
     mode: As,
     comment: &CommentChar,
     stdin_name: &str,
-) -> Result<Vec<Item>, Unusable> {
+) -> Result<(Vec<Item>, usize), Unusable> {
     let name = path.display().to_string();
     if name == "-" {
         let mut buf = Vec::new();
@@ -244,10 +248,12 @@ fn load(
         if buf.len() as u64 > MAX_FILE_BYTES {
             return Err(Unusable::Huge("<stdin>".into()));
         }
-        return read_items(stdin_name, &buf, mode, comment).map_err(|source| Unusable::Input {
-            path: "<stdin>".into(),
-            source,
-        });
+        return read_items(stdin_name, &buf, mode, comment)
+            .map(|items| (items, 1))
+            .map_err(|source| Unusable::Input {
+                path: "<stdin>".into(),
+                source,
+            });
     }
     let meta = std::fs::metadata(path).map_err(|source| Unusable::Io {
         path: name.clone(),
@@ -269,14 +275,17 @@ fn load(
         }
         let mut items = Vec::new();
         for p in &patches {
-            items.extend(load(
-                p,
-                if mode == As::Auto { As::Email } else { mode },
-                comment,
-                stdin_name,
-            )?);
+            items.extend(
+                load(
+                    p,
+                    if mode == As::Auto { As::Email } else { mode },
+                    comment,
+                    stdin_name,
+                )?
+                .0,
+            );
         }
-        return Ok(items);
+        return Ok((items, patches.len()));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Unusable::Huge(name));
@@ -286,5 +295,6 @@ fn load(
         source,
     })?;
     read_items(&name, &bytes, mode, comment)
+        .map(|items| (items, 1))
         .map_err(|source| Unusable::Input { path: name, source })
 }

@@ -176,6 +176,28 @@ fn series_needs_a_real_cover_letter() -> TestResult {
 }
 
 #[test]
+fn a_directory_and_its_files_are_the_same_inputs() -> TestResult {
+    let r = Repo::new()?;
+    three_commits(&r)?;
+    let (dir, files) =
+        r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
+    assert_eq!(files.len(), 3);
+    let by_dir = bpf_policy(&r, &["check", &dir.to_string_lossy()])?;
+    let mut args = vec!["check".to_owned()];
+    args.extend(strs(&files));
+    let by_file = bpf_policy(&r, &args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    assert_eq!(by_dir.status.code(), Some(1));
+    assert!(
+        stdout(&by_dir).ends_with("in 3 inputs: not ready to send\n"),
+        "{}",
+        stdout(&by_dir)
+    );
+    assert_eq!(stdout(&by_dir), stdout(&by_file));
+    assert_eq!(by_dir.status.code(), by_file.status.code());
+    Ok(())
+}
+
+#[test]
 fn cover_letter_without_description() -> TestResult {
     let r = Repo::new()?;
     three_commits(&r)?;
