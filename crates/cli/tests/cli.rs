@@ -581,6 +581,53 @@ fn color_only_when_asked_or_on_a_terminal() -> TestResult {
 }
 
 #[test]
+fn terminal_escapes_in_checked_text_are_shown_escaped() -> TestResult {
+    let r = Repo::new()?;
+    let p = r.path().join("m\u{1b}[2J.txt");
+    // An OSC sequence that would retitle the terminal, and a screen clear.
+    std::fs::write(
+        &p,
+        "Add a thing \u{1b}]0;owned\u{7}\n\nBecause \u{1b}[2J.\n\nCc: stable@vger.kernel.org\n",
+    )?;
+    let f = p.to_string_lossy().into_owned();
+    for format in ["human", "checkpatch"] {
+        let out = bpf_policy(&r, &["check", "--color", "always", "--format", format, &f])?;
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("\\x1b]0;owned\\x07"), "{text}");
+        assert!(text.contains("m\\x1b[2J.txt"), "{text}");
+        // The only escapes left are the colours bpf-policy itself writes.
+        let without_colours = regex_lite_strip_sgr(&text);
+        assert!(
+            !without_colours.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+            "{without_colours:?}"
+        );
+    }
+    Ok(())
+}
+
+/// Remove `ESC [ digits/semicolons m` (SGR colour) sequences.
+fn regex_lite_strip_sgr(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("\u{1b}[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let n = after
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(after.len());
+        if after[n..].starts_with('m') {
+            rest = &after[n + 1..];
+        } else {
+            out.push('\u{1b}');
+            rest = &rest[i + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
 fn mbox_of_a_series_is_one_series() -> TestResult {
     let r = Repo::new()?;
     three_commits(&r)?;
