@@ -1,6 +1,6 @@
 //! Output snapshots: for every rule in the table, one case under `tests/cmd/<rule>/` whose exact
-//! human, JSON and checkpatch output and exit status are committed, so a change of wording,
-//! help, line numbers or status shows up as a reviewed diff.
+//! human, JSON and checkpatch output and exit status, and `bpf-policy explain RULE`, are
+//! committed, so a change of wording, help, line numbers or status shows up as a reviewed diff.
 //!
 //! A case is a directory named after the rule it shows:
 //!
@@ -8,7 +8,7 @@
 //! - `args`: the arguments after `bpf-policy check --format FORMAT`, one per line;
 //! - `setup.sh` (optional): run with `sh -e` in that copy first, under the same fixed git
 //!   identity and dates as the command, for rules that need a repository;
-//! - `expected`: the three runs as they print, written by the test itself.
+//! - `expected`: the three runs and `explain` as they print, written by the test itself.
 //!
 //! After an intended change of output, regenerate every `expected` with
 //! `SNAPSHOTS=overwrite cargo test -p bpf-policy-cli --test snapshots` and review the diff.
@@ -100,6 +100,29 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
             rules.extend(bpf_policy_e2e::rules_in(&stdout(&out)));
         }
     }
+    // The rule's documentation, as `explain` prints it, is part of what a reader sees.
+    let case = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut cmd = Command::new(BIN);
+    hermetic(&mut cmd, &home);
+    let out = cmd
+        .args(["explain", &case])
+        .current_dir(&work)
+        .stdin(Stdio::null())
+        .output()?;
+    let _ = writeln!(text, "$ bpf-policy explain {case}");
+    text.push_str(&stdout(&out));
+    let err = stderr(&out);
+    if !err.is_empty() {
+        let _ = write!(text, "--- stderr\n{err}");
+    }
+    let code = out
+        .status
+        .code()
+        .map_or_else(|| "killed".to_owned(), |c| c.to_string());
+    let _ = writeln!(text, "--- exit status {code}");
     Ok((text, rules))
 }
 
