@@ -3,18 +3,16 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use bpf_policy::Diagnostic;
 use bpf_policy::diag::Level;
 use bpf_policy::input::{As, InputError, read_items};
 use bpf_policy::item::{Item, ItemKind};
 use bpf_policy::message::CommentChar;
 use bpf_policy::render::{Format, render, reporter};
 use bpf_policy::tree::Tree;
-use bpf_policy::Diagnostic;
 use bpf_policy_repo::{Repo, Session};
 
-use crate::{
-    AsArg, CheckArgs, EXIT_UNUSABLE, FormatArg, print_out, use_color,
-};
+use crate::{AsArg, CheckArgs, EXIT_UNUSABLE, FormatArg, print_out, use_color};
 
 /// Files larger than this are refused before they are read.
 const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;

@@ -76,9 +76,11 @@ on PATH."
     },
     /// Show the manual page bpf-policy(1), rules included, or write it and one page per
     /// subcommand into a directory.
-    #[command(long_about = "Show the manual page bpf-policy(1), rules included: on a terminal \
+    #[command(
+        long_about = "Show the manual page bpf-policy(1), rules included: on a terminal \
 through man -l - (and so your pager); piped or redirected, its roff source. With --out-dir, \
-write it and one page per subcommand into a directory instead.")]
+write it and one page per subcommand into a directory instead."
+    )]
     Man {
         /// Write bpf-policy.1 and bpf-policy-SUBCOMMAND.1 into this directory instead.
         #[arg(long, value_name = "DIR")]

@@ -471,7 +471,11 @@ fn config_regrades_and_disables() -> TestResult {
         (Some(1), vec!["signoff-missing".to_owned()])
     );
     // enable turns back on a rule whose severity is off, though git writes it first.
-    r.git(&["config", "--unset-all", "bpf-policy.signoff-missing.severity"])?;
+    r.git(&[
+        "config",
+        "--unset-all",
+        "bpf-policy.signoff-missing.severity",
+    ])?;
     r.git(&["config", "bpf-policy.tree", "bpf-next"])?;
     r.git(&["config", "bpf-policy.signoff-missing.severity", "off"])?;
     r.git(&["config", "--add", "bpf-policy.enable", "signoff-missing"])?;
@@ -480,7 +484,10 @@ fn config_regrades_and_disables() -> TestResult {
         file.find("enable") < file.find("severity = off"),
         "git wrote them in the order the test means to check: {file}"
     );
-    assert_eq!(json(&r, &[&f])?, (Some(1), vec!["signoff-missing".to_owned()]));
+    assert_eq!(
+        json(&r, &[&f])?,
+        (Some(1), vec!["signoff-missing".to_owned()])
+    );
     // A typo in config, or in -W, is reported with the rule it most likely meant.
     r.git(&["config", "bpf-policy.fixes-advisd.severity", "off"])?;
     let out = bpf_policy(&r, &["check", &f])?;

@@ -100,17 +100,33 @@ fn completion_scripts_know_subcommands_rules_and_trees() -> TestResult {
 
 /// Run `bpf-policy ARGS` with its standard output on a terminal (a pty made by util-linux
 /// `script`), with `path_front` ahead of PATH; returns what appeared on that terminal.
-fn on_a_terminal(path_front: &Path, env: &[(&str, &str)], args: &str) -> Result<String, Box<dyn std::error::Error>> {
+fn on_a_terminal(
+    path_front: &Path,
+    env: &[(&str, &str)],
+    args: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs = vec![path_front.to_path_buf()];
     dirs.extend(std::env::split_paths(&path));
     let out = Command::new("script")
-        .args(["-q", "-e", "-c", &format!("'{BIN}' {args} </dev/null"), "/dev/null"])
+        .args([
+            "-q",
+            "-e",
+            "-c",
+            &format!("'{BIN}' {args} </dev/null"),
+            "/dev/null",
+        ])
         .env("PATH", std::env::join_paths(dirs)?)
         .envs(env.iter().copied())
         .stdin(std::process::Stdio::null())
         .output()?;
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     Ok(stdout(&out))
 }
 
@@ -140,11 +156,19 @@ fn man_on_a_terminal_goes_through_man() -> TestResult {
     let empty = tempfile::tempdir()?;
     let shown = on_a_terminal(
         empty.path(),
-        &[("MANPAGER", "cat"), ("PAGER", "cat"), ("MANWIDTH", "100"), ("TERM", "dumb")],
+        &[
+            ("MANPAGER", "cat"),
+            ("PAGER", "cat"),
+            ("MANWIDTH", "100"),
+            ("TERM", "dumb"),
+        ],
         "man",
     )?;
     let plain: String = strip_overstrike(&shown);
-    assert!(plain.contains("EXIT STATUS") && plain.contains("fixes-required"), "{plain}");
+    assert!(
+        plain.contains("EXIT STATUS") && plain.contains("fixes-required"),
+        "{plain}"
+    );
     assert!(!plain.contains(".SH") && !plain.contains("\\fB"), "{plain}");
     Ok(())
 }
@@ -218,14 +242,28 @@ fn bash_completes_after_a_subcommand() -> TestResult {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     std::fs::write(&script, &out.stdout)?;
 
-    assert_eq!(bash_complete(&script, &["bpf-policy", "expl"])?, ["explain"]);
+    assert_eq!(
+        bash_complete(&script, &["bpf-policy", "expl"])?,
+        ["explain"]
+    );
     assert_eq!(
         bash_complete(&script, &["bpf-policy", "explain", "fixes-"])?,
-        ["fixes-advised", "fixes-commit", "fixes-format", "fixes-required"]
+        [
+            "fixes-advised",
+            "fixes-commit",
+            "fixes-format",
+            "fixes-required"
+        ]
     );
-    let mut trees: Vec<&str> = bpf_policy::tree::Tree::ALL.iter().map(|t| t.name()).collect();
+    let mut trees: Vec<&str> = bpf_policy::tree::Tree::ALL
+        .iter()
+        .map(|t| t.name())
+        .collect();
     trees.sort_unstable();
-    assert_eq!(bash_complete(&script, &["bpf-policy", "check", "--tree", ""])?, trees);
+    assert_eq!(
+        bash_complete(&script, &["bpf-policy", "check", "--tree", ""])?,
+        trees
+    );
     assert_eq!(
         bash_complete(&script, &["bpf-policy", "check", "--form"])?,
         ["--format"]

@@ -73,7 +73,7 @@ pub fn render(report: &dyn Report, diags: &[Diagnostic], inputs: usize) -> Strin
 /// OSC title hidden in a patch or a file name cannot drive the reader's terminal. JSON output
 /// escapes them its own way ([`json_string`]).
 pub fn terminal_safe(s: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| (c.is_control() && c != '\t');
+    let unsafe_char = |c: char| c.is_control() && c != '\t';
     if !s.contains(unsafe_char) {
         return Cow::Borrowed(s);
     }
