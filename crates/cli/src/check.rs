@@ -42,7 +42,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     match run_inner(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("bpf-policy: {e}");
+            crate::say(format_args!("{e}"));
             EXIT_UNUSABLE
         }
     }
@@ -78,14 +78,14 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     }
     if args.verbose {
         match &session.repo {
-            Some(r) => eprintln!("bpf-policy: repository {}", r.git_dir().display()),
-            None => eprintln!("bpf-policy: no repository"),
+            Some(r) => crate::say(format_args!("repository {}", r.git_dir().display())),
+            None => crate::say(format_args!("no repository")),
         }
         match &session.tree {
-            Some((t, s)) => eprintln!("bpf-policy: target tree {t} (from {s})"),
-            None => {
-                eprintln!("bpf-policy: target tree unknown; each patch's subject prefix decides")
-            }
+            Some((t, s)) => crate::say(format_args!("target tree {t} (from {s})")),
+            None => crate::say(format_args!(
+                "target tree unknown; each patch's subject prefix decides"
+            )),
         }
     }
     let comment = session.comment_char();
@@ -174,7 +174,7 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         print_out(&render(report.as_ref(), &diags, inputs));
     }
     for e in &unusable {
-        eprintln!("bpf-policy: {e}");
+        crate::say(format_args!("{e}"));
     }
     Ok(if unusable.is_empty() {
         bpf_policy::exit::for_diagnostics(&diags)
@@ -213,8 +213,11 @@ fn open_repo(args: &CheckArgs) -> Result<Option<Repo>, Unusable> {
 /// standard output as a checkpatch warning instead.
 fn warn(args: &CheckArgs, msg: &str) {
     match args.format {
-        FormatArg::Checkpatch => print_out(&format!("WARNING:BPF_POLICY: {msg}\n")),
-        FormatArg::Human | FormatArg::Json => eprintln!("bpf-policy: warning: {msg}"),
+        FormatArg::Checkpatch => print_out(&format!(
+            "WARNING:BPF_POLICY: {}\n",
+            bpf_policy::render::terminal_safe(msg)
+        )),
+        FormatArg::Human | FormatArg::Json => crate::say(format_args!("warning: {msg}")),
     }
 }
 

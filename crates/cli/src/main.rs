@@ -185,7 +185,7 @@ fn main() -> ExitCode {
                 EXIT_OK
             }
             Err(msg) => {
-                eprintln!("bpf-policy: {msg}");
+                say(format_args!("{msg}"));
                 EXIT_UNUSABLE
             }
         },
@@ -197,6 +197,15 @@ fn main() -> ExitCode {
         Command::Man { out_dir } => manual::run(out_dir.as_deref()),
     };
     ExitCode::from(code)
+}
+
+/// A message for the user on standard error, prefixed with the program's name. Whatever it
+/// quotes (paths, rule ids, input) has its control characters escaped, as diagnostics do.
+pub fn say(msg: std::fmt::Arguments<'_>) {
+    eprintln!(
+        "bpf-policy: {}",
+        bpf_policy::render::terminal_safe_lines(&msg.to_string())
+    );
 }
 
 /// Write to stdout, ignoring a closed pipe (`bpf-policy rules | head`).

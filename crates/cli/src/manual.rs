@@ -121,7 +121,7 @@ pub fn run(out_dir: Option<&Path>) -> u8 {
     match result {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("bpf-policy: cannot show or write the manual: {e}");
+            crate::say(format_args!("cannot show or write the manual: {e}"));
             EXIT_UNUSABLE
         }
     }
@@ -138,7 +138,9 @@ fn show(page: &[u8]) -> std::io::Result<()> {
     {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("bpf-policy: cannot run man ({e}); printing the page source");
+            crate::say(format_args!(
+                "cannot run man ({e}); printing the page source"
+            ));
             print_out(&String::from_utf8_lossy(page));
             return Ok(());
         }

@@ -610,6 +610,15 @@ fn terminal_escapes_in_checked_text_are_shown_escaped() -> TestResult {
             "{without_colours:?}"
         );
     }
+    // Messages on standard error quote paths and arguments: escaped too.
+    let out = bpf_policy(&r, &["check", "no\u{1b}]0;such\u{7}.patch"])?;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no\\x1b]0;such\\x07.patch"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    let out = bpf_policy(&r, &["check", "-W", "\u{1b}[2J=off", &f])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use bpf_policy::Diagnostic;
-use bpf_policy::render::{Human, auto_color, render};
+use bpf_policy::render::{Human, auto_color, render, terminal_safe_lines};
 use bpf_policy_repo::{Repo, Session};
 
 /// Exit statuses, shared with the command (`bpf_policy::exit`).
@@ -28,7 +28,11 @@ pub fn report(diags: &[Diagnostic], inputs: usize) -> bool {
 
 /// Print a one-line message to stderr, prefixed so users know which hook spoke.
 pub fn say(hook: &str, msg: impl std::fmt::Display) {
-    eprintln!("bpf-policy ({hook}): {msg}");
+    // Paths and text quoted in the message may hold control characters: escape them.
+    eprintln!(
+        "bpf-policy ({hook}): {}",
+        terminal_safe_lines(&msg.to_string())
+    );
 }
 
 /// The repository the hook runs in (git starts hooks at the top of the worktree, with

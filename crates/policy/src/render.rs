@@ -92,6 +92,14 @@ pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(o)
 }
 
+/// [`terminal_safe`] for a message of several lines: the line breaks stay.
+pub fn terminal_safe_lines(s: &str) -> String {
+    s.split('\n')
+        .map(terminal_safe)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl Human {
     fn paint(&self, code: &str, s: &str) -> String {
         if self.color {
@@ -306,6 +314,7 @@ mod tests {
         assert!(human.contains("Subject:\tx \\x1b[31mred\\x00"), "{human}");
         assert!(human.contains("second\\x7f"), "{human}");
         assert_eq!(terminal_safe("plain\ttext"), Cow::Borrowed("plain\ttext"));
+        assert_eq!(terminal_safe_lines("a\u{1b}\nb"), "a\\x1b\nb");
     }
 
     #[test]
