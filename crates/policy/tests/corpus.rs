@@ -78,3 +78,39 @@ fn accepted_messages_are_not_rejected() -> Result<(), Box<dyn std::error::Error>
     assert_eq!(fixes_warnings, deviating);
     Ok(())
 }
+
+/// Nothing the build, the tests, the benchmarks or the fuzz seeds run reaches for data beside
+/// the repository (a fresh clone has none there): every such path goes to tests/data.
+#[test]
+fn nothing_reads_data_beside_the_repository() -> Result<(), Box<dyn std::error::Error>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Spelt in two pieces so this file does not match itself.
+    let outside = format!("{}/{}", "..", "shared");
+    let mut offenders = Vec::new();
+    let mut stack: Vec<PathBuf> = ["crates", "tests", "bench", "fuzz", ".ci", "install.sh"]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
+    stack.push(root.join("Cargo.toml"));
+    while let Some(p) = stack.pop() {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if p.is_dir() {
+            // Build output, fuzz corpora and the vendored data itself (its README cites where
+            // it came from) are not code.
+            if matches!(name, "target" | "corpus" | "artifacts" | "data") {
+                continue;
+            }
+            for e in std::fs::read_dir(&p)? {
+                stack.push(e?.path());
+            }
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            for (i, line) in text.lines().enumerate() {
+                if line.contains(&outside) {
+                    offenders.push(format!("{}:{}: {line}", p.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+    Ok(())
+}
