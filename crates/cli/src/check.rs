@@ -3,18 +3,16 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use bpf_policy::Diagnostic;
 use bpf_policy::diag::Level;
 use bpf_policy::input::{As, InputError, read_input};
 use bpf_policy::item::{Item, ItemKind};
 use bpf_policy::message::CommentChar;
 use bpf_policy::render::{Format, render, reporter};
 use bpf_policy::tree::Tree;
-use bpf_policy::{Diagnostic, Severity};
 use bpf_policy_repo::{Repo, Session};
 
-use crate::{
-    AsArg, CheckArgs, EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, FormatArg, print_out, use_color,
-};
+use crate::{AsArg, CheckArgs, EXIT_UNUSABLE, FormatArg, print_out, use_color};
 
 /// Files larger than this are refused before they are read.
 const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -44,7 +42,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     match run_inner(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("bpf-policy: {e}");
+            crate::say(format_args!("{e}"));
             EXIT_UNUSABLE
         }
     }
@@ -69,7 +67,8 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             .ok_or_else(|| Unusable::Usage(format!("-W {spec}: expected RULE=LEVEL")))?;
         let rule = bpf_policy::config::find_rule(id.trim()).ok_or_else(|| {
             Unusable::Usage(format!(
-                "-W {spec}: no rule is called '{id}' (bpf-policy rules lists them)"
+                "-W {spec}: {}",
+                bpf_policy::config::unknown_rule_message(id.trim())
             ))
         })?;
         let level: Level = level.parse().map_err(|e: bpf_policy::diag::BadSeverity| {
@@ -79,14 +78,14 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     }
     if args.verbose {
         match &session.repo {
-            Some(r) => eprintln!("bpf-policy: repository {}", r.git_dir().display()),
-            None => eprintln!("bpf-policy: no repository"),
+            Some(r) => crate::say(format_args!("repository {}", r.git_dir().display())),
+            None => crate::say(format_args!("no repository")),
         }
         match &session.tree {
-            Some((t, s)) => eprintln!("bpf-policy: target tree {t} (from {s})"),
-            None => {
-                eprintln!("bpf-policy: target tree unknown; each patch's subject prefix decides")
-            }
+            Some((t, s)) => crate::say(format_args!("target tree {t} (from {s})")),
+            None => crate::say(format_args!(
+                "target tree unknown; each patch's subject prefix decides"
+            )),
         }
     }
     let comment = session.comment_char();
@@ -144,8 +143,10 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         directory = paths.iter().any(|p| p.is_dir());
         for p in &paths {
             match load(p, mode, &comment, stdin_name) {
-                Ok((items, skipped)) => {
-                    inputs += 1;
+                Ok((items, files, skipped)) => {
+                    // Files read, so a directory of three patches and the same three patches
+                    // named one by one are both "3 inputs".
+                    inputs += files;
                     if args.verbose {
                         for s in skipped {
                             eprintln!("bpf-policy: {s}: not checked");
@@ -218,14 +219,12 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         print_out(&render(report.as_ref(), &diags, inputs));
     }
     for e in &unusable {
-        eprintln!("bpf-policy: {e}");
+        crate::say(format_args!("{e}"));
     }
-    Ok(if !unusable.is_empty() {
-        EXIT_UNUSABLE
-    } else if diags.iter().any(|d| d.severity == Severity::Error) {
-        EXIT_VIOLATION
+    Ok(if unusable.is_empty() {
+        bpf_policy::exit::for_diagnostics(&diags)
     } else {
-        EXIT_OK
+        EXIT_UNUSABLE
     })
 }
 
@@ -259,8 +258,11 @@ fn open_repo(args: &CheckArgs) -> Result<Option<Repo>, Unusable> {
 /// standard output as a checkpatch warning instead.
 fn warn(args: &CheckArgs, msg: &str) {
     match args.format {
-        FormatArg::Checkpatch => print_out(&format!("WARNING:BPF_POLICY: {msg}\n")),
-        FormatArg::Human | FormatArg::Json => eprintln!("bpf-policy: warning: {msg}"),
+        FormatArg::Checkpatch => print_out(&format!(
+            "WARNING:BPF_POLICY: {}\n",
+            bpf_policy::render::terminal_safe(msg)
+        )),
+        FormatArg::Human | FormatArg::Json => crate::say(format_args!("warning: {msg}")),
     }
 }
 
@@ -270,8 +272,10 @@ fn is_series_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "patch" || e == "eml") && p.is_file()
 }
 
-/// The items of one input, and a note for each email in it that is not a patch.
-type Loaded = (Vec<Item>, Vec<String>);
+/// The items of one path, how many files they came from (a directory's patches count one
+/// each; standard input, a message or an mbox is one), and a note for each email in it that
+/// is not a patch.
+type Loaded = (Vec<Item>, usize, Vec<String>);
 
 fn load(
     path: &Path,
@@ -321,7 +325,7 @@ fn load(
         let mut items = Vec::new();
         let mut skipped = Vec::new();
         for p in &patches {
-            let (i, s) = load(
+            let (i, _, s) = load(
                 p,
                 if mode == As::Auto { As::Email } else { mode },
                 comment,
@@ -330,7 +334,7 @@ fn load(
             items.extend(i);
             skipped.extend(s);
         }
-        return Ok((items, skipped));
+        return Ok((items, patches.len(), skipped));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Unusable::Huge(name));
@@ -351,5 +355,5 @@ fn noted(name: &str, r: bpf_policy::input::Read) -> Loaded {
         .into_iter()
         .map(|(line, why)| format!("{name}: email at line {line}: {why}"))
         .collect();
-    (r.items, notes)
+    (r.items, 1, notes)
 }
