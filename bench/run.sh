@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of bpf-policy, with hyperfine. Prints medians; nothing here is a
-# test. Usage: bench/run.sh [--quick] [--checkpatch DIR] [--corpus DIR] [--iproute2 DIR] [--kernel N | --only-kernel N]
+# test. Usage: bench/run.sh [--quick] [--checkpatch DIR] [--iproute2 DIR] [--kernel N | --only-kernel N]
 #   --quick           10,000 commits of history instead of 100,000, fewer runs
 #   --checkpatch DIR  a directory holding checkpatch.pl (and spelling.txt), kept outside this
 #                     repository, to time side by side with the commit-msg hook
-#   --corpus DIR      the accepted-message corpus (default ../shared/corpus): read by one
-#                     check process, against cat reading the same files
 #   --iproute2 DIR    a clone of iproute2 holding f84e3f8c..ee2a4a86 (1,112 commits, 154 Fixes:
 #                     tags), kept outside this repository: check --range and pre-push of them
 #                     against git log of the same commits
@@ -22,7 +20,6 @@ set -euo pipefail
 quick=0
 checkpatch=
 iproute2=
-corpus=
 kernel=0
 kernel_dir=
 kernel_runs=
@@ -32,7 +29,6 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; shift ;;
 	--checkpatch) checkpatch=$2; shift 2 ;;
 	--iproute2) iproute2=$(cd "$2" && pwd); shift 2 ;;
-	--corpus) corpus=$(cd "$2" && pwd); shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--kernel-dir) kernel_dir=$2; shift 2 ;;
 	--kernel-runs) kernel_runs=$2; shift 2 ;;
@@ -115,13 +111,11 @@ bench commit-msg "${cmds[@]}"
 
 # 2. The corpus in one process (the shell expands the file list: it is too long for one
 #    argument of hyperfine's).
-corpus=${corpus:-$src/../shared/corpus}
-if ls "$corpus"/*/*.msg >/dev/null 2>&1; then
-	corpus=$(cd "$corpus" && pwd)
-	bench corpus "sh -c 'cd $corpus && exec $bin/bpf-policy check --no-repo --as message --format json */*.msg'" "sh -c 'cd $corpus && exec cat */*.msg'"
-	n=$(ls "$corpus"/*/*.msg | wc -l)
-	awk -v n="$n" -F: '/"median"/ {gsub(/[ ,]/, "", $2); printf "  %d messages: %.0f messages/s\n", n, n / $2}' "$work/corpus.json"
-fi
+corpus=$src/tests/data/corpus
+ls "$corpus"/*/*.msg >/dev/null || { echo "bench data $corpus is missing" >&2; exit 2; }
+bench corpus "sh -c 'cd $corpus && exec $bin/bpf-policy check --no-repo --as message --format json */*.msg'" "sh -c 'cd $corpus && exec cat */*.msg'"
+n=$(ls "$corpus"/*/*.msg | wc -l)
+awk -v n="$n" -F: '/"median"/ && !done {gsub(/[ ,]/, "", $2); printf "  %d messages: %.0f messages/s\n", n, n / $2; done = 1}' "$work/corpus.json"
 
 # 3. A 10-patch series through sendemail-validate, one process per email as git runs them.
 git format-patch -q --cover-letter -10 --subject-prefix='PATCH bpf-next' -o "$work/series" HEAD

@@ -5,6 +5,8 @@
 //! tags, and answering them one at a time (a process, or a history walk, per tag) is what
 //! made checking slow. The rules gather every question first and ask once.
 
+use crate::tree::Tree;
+
 /// A commit as the rules see it: its full id and its subject line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitInfo {
@@ -54,6 +56,47 @@ pub trait RepoFacts {
     /// Names of tags that look like mainline releases (`v6.12`, `v6.13-rc1`), without `refs/tags/`.
     /// An empty list means the repository has none, and merge-window checks stay silent.
     fn release_tags(&self) -> Vec<String>;
+
+    /// The text of the repository's MAINTAINERS (at HEAD), when it has one. Scope detection
+    /// reads the BPF and networking entries from it.
+    fn maintainers(&self) -> Option<&str> {
+        None
+    }
+
+    /// Whether the current branch is managed by `b4 prep` (its prefixes are set with
+    /// `b4 prep --set-prefixes`, not `git format-patch --subject-prefix`).
+    fn b4_branch(&self) -> bool {
+        false
+    }
+
+    /// Where a commit is known to be: in a mainline release, and on the branch of `tree`.
+    /// fixes-tree asks it; the default knows nothing, and the rule stays silent.
+    fn reach(&self, _id: &str, _tree: Tree) -> Reach {
+        Reach::default()
+    }
+}
+
+/// The answer of [`RepoFacts::reach`]. Each part is `None` when the repository cannot say
+/// (no mainline tags; no remote-tracking refs of the tree), else whether the commit is there
+/// and what was looked at (a tag name, ref names).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Contained in the newest mainline tag (`vX.Y` / `vX.Y-rcN`): released.
+    pub release: Option<(bool, String)>,
+    /// On a remote-tracking branch of the tree's repository.
+    pub tree_branch: Option<(bool, String)>,
+}
+
+/// A mainline release tag as (major, minor, rc); rc is `u32::MAX` for a final release so it
+/// sorts after its candidates. None for any other name. [`release_tag`] parses it.
+pub fn release_version(tag: &str) -> Option<(u32, u32, u32)> {
+    release_tag(tag).map(|(major, minor, rc)| (major, minor, rc.unwrap_or(u32::MAX)))
+}
+
+/// Whether release tag names come from a kernel repository: mainline tags both `vX.Y` and
+/// `vX.Y-rcN`. A project's own `v0.3` or `v6.2` release tags are not mainline.
+pub fn is_kernel_tags(tags: &[String]) -> bool {
+    tags.iter().any(|t| t.contains("-rc")) && tags.iter().any(|t| !t.contains("-rc"))
 }
 
 /// A mainline release tag, `v6.12` or `v6.13-rc1`, as (major, minor, release candidate);

@@ -29,7 +29,9 @@ use std::path::{Path, PathBuf};
 use bpf_policy::item::{FileChange, Ident};
 use bpf_policy::message::CommentChar;
 use bpf_policy::prefix::tree_from_prefix_text;
-use bpf_policy::repo::{AncestryQuery, RepoFacts, Resolved, release_tag};
+use bpf_policy::repo::{
+    AncestryQuery, Reach, RepoFacts, Resolved, is_kernel_tags, release_tag, release_version,
+};
 use bpf_policy::tree::{Tree, TreeSource};
 use git2::{ErrorClass, ErrorCode, Repository, RepositoryOpenFlags};
 
@@ -136,6 +138,9 @@ pub struct CommitData {
     pub files: Vec<FileChange>,
 }
 
+/// An ancestry question as cached: (ancestor, descendant or None for HEAD).
+type AncestryKey = (String, Option<String>);
+
 /// A git repository, read through libgit2 or the `git` command.
 pub struct Repo {
     lib: Option<Repository>,
@@ -145,8 +150,9 @@ pub struct Repo {
     config: ConfigList,
     resolved: RefCell<HashMap<String, Resolved>>,
     /// Ancestry answers by (ancestor, descendant or None for HEAD).
-    ancestry: RefCell<HashMap<(String, Option<String>), Option<bool>>>,
+    ancestry: RefCell<HashMap<AncestryKey, Option<bool>>>,
     tags: OnceCell<Vec<String>>,
+    maintainers: OnceCell<Option<String>>,
 }
 
 impl fmt::Debug for Repo {
@@ -265,6 +271,7 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
+            maintainers: OnceCell::new(),
         })
     }
 
@@ -279,6 +286,7 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
+            maintainers: OnceCell::new(),
         })
     }
 
@@ -732,6 +740,103 @@ impl RepoFacts for Repo {
 
     fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
         self.ancestors_batch(queries)
+    }
+
+    fn maintainers(&self) -> Option<&str> {
+        self.maintainers
+            .get_or_init(|| {
+                // HEAD's tree is what the patch applies to; the working copy may differ.
+                let bytes = self
+                    .either(
+                        |r| Ok(libgit::head_file(r, "MAINTAINERS")?),
+                        |c| c.head_file("MAINTAINERS"),
+                    )
+                    .ok()
+                    .flatten()?;
+                Some(String::from_utf8_lossy(&bytes).into_owned())
+            })
+            .as_deref()
+    }
+
+    fn b4_branch(&self) -> bool {
+        self.current_branch().is_some_and(|b| {
+            self.config
+                .last(&format!("branch.{b}.b4-prep-cover-strategy"))
+                .is_some()
+        })
+    }
+
+    fn reach(&self, id: &str, tree: Tree) -> Reach {
+        let tags = self.release_tags();
+        // Mainline releases contain each other: the newest tag holds every released commit.
+        let newest = is_kernel_tags(&tags)
+            .then(|| {
+                tags.iter()
+                    .filter_map(|t| release_version(t).map(|v| (v, t)))
+                    .max_by_key(|(v, _)| *v)
+            })
+            .flatten()
+            .map(|(_, tag)| tag.clone());
+        // Remote-tracking branches of the remotes that fetch the tree (by URL or by name).
+        let mut remotes: Vec<&str> = self
+            .config
+            .entries()
+            .filter_map(|e| {
+                e.key
+                    .strip_prefix("remote.")?
+                    .strip_suffix(".url")
+                    .map(|r| (r, e))
+            })
+            .filter(|(r, e)| {
+                infer::tree_from_url(&e.value) == Some(tree)
+                    || infer::tree_from_name(r) == Some(tree)
+            })
+            .map(|(r, _)| r)
+            .collect();
+        remotes.dedup();
+        let branches: Vec<(&str, Vec<String>)> = remotes
+            .into_iter()
+            .map(|r| (r, self.ref_ids(&format!("refs/remotes/{r}/"))))
+            .filter(|(_, ids)| !ids.is_empty())
+            .collect();
+        // Every question in one walk: the tag, then each branch.
+        let tag_ref = newest.as_ref().map(|t| format!("refs/tags/{t}"));
+        let mut queries: Vec<AncestryQuery<'_>> = tag_ref
+            .iter()
+            .map(|t| AncestryQuery {
+                ancestor: id,
+                descendant: Some(t),
+            })
+            .collect();
+        for (_, ids) in &branches {
+            queries.extend(ids.iter().map(|ref_id| AncestryQuery {
+                ancestor: id,
+                descendant: Some(ref_id),
+            }));
+        }
+        let mut answers = self.ancestors_batch(&queries).into_iter();
+        let release = newest.and_then(|tag| {
+            answers
+                .next()
+                .flatten()
+                .map(|inside| (inside, format!("mainline (up to tag {tag})")))
+        });
+        let mut tree_branch = None;
+        for (r, ids) in &branches {
+            // This remote's answers, all of them, so the next remote starts at its own.
+            let got: Vec<Option<bool>> = answers.by_ref().take(ids.len()).collect();
+            let inside = got.contains(&Some(true));
+            let what = format!("the remote-tracking branches of '{r}' ({tree})");
+            if inside {
+                tree_branch = Some((true, what));
+                break;
+            }
+            tree_branch.get_or_insert((false, what));
+        }
+        Reach {
+            release,
+            tree_branch,
+        }
     }
 
     fn release_tags(&self) -> Vec<String> {

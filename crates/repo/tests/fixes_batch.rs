@@ -89,12 +89,12 @@ impl History {
     }
 }
 
+/// The history, and the marks of its main line, merged branch and unmerged branch.
+type Built = (History, Vec<usize>, Vec<usize>, Vec<usize>);
+
 /// Main line m0..m1199 (more than the in-process walk reads before git takes over), a branch from m150 merged at m200, a branch from m100 never merged,
 /// m250..m253 dated ten years back, m260 dated a century ahead.
-fn build(
-    dir: &Path,
-    init: &[&str],
-) -> Result<(History, Vec<usize>, Vec<usize>, Vec<usize>), Box<dyn Error>> {
+fn build(dir: &Path, init: &[&str]) -> Result<Built, Box<dyn Error>> {
     let mut args = vec!["init", "-q", "-b", "master"];
     args.extend(init);
     args.push(".");

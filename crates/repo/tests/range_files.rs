@@ -84,7 +84,7 @@ fn files_of_small_and_large_ranges_match_git() -> TestResult {
             } else if let Some((_, files)) = want.last_mut() {
                 let mut f = line.split('\t');
                 let status = f.next().unwrap_or_default();
-                let path = f.last().unwrap_or_default();
+                let path = f.next_back().unwrap_or_default();
                 files.push(format!("{} {path}", &status[..1]));
             }
         }
