@@ -8,6 +8,7 @@ pub mod config;
 pub mod diag;
 pub mod email;
 pub mod item;
+pub mod maintainers;
 pub mod message;
 pub mod prefix;
 pub mod repo;
