@@ -134,6 +134,8 @@ pub struct Item {
     pub is_merge: bool,
     /// For commits: the full id, so ancestry checks of `Fixes:` can start from it.
     pub commit_id: Option<String>,
+    /// For emails: the text as read, for MAINTAINERS keyword (`K:`) matching.
+    pub text: Option<std::sync::Arc<str>>,
 }
 
 /// The line b4 puts between a cover letter and its tracking JSON in its cover commit.
@@ -162,6 +164,7 @@ impl Item {
             is_cover,
             is_merge: false,
             commit_id: None,
+            text: None,
         }
     }
 
@@ -237,6 +240,7 @@ impl Item {
             is_cover,
             is_merge: false,
             commit_id: email.commit_id,
+            text: Some(email.raw),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod item;
 pub mod maintainers;
 pub mod message;
 pub mod prefix;
+pub mod recipients;
 pub mod repo;
 pub mod rules;
 pub mod tree;

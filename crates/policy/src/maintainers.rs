@@ -154,7 +154,9 @@ impl LazyRegex {
     }
 
     fn regex(&self) -> Option<&Regex> {
-        self.re.get_or_init(|| Regex::new(&self.pattern()).ok()).as_ref()
+        self.re
+            .get_or_init(|| Regex::new(&self.pattern()).ok())
+            .as_ref()
     }
 
     fn is_match(&self, haystack: &str) -> bool {
@@ -175,7 +177,10 @@ enum Atom {
     /// `*` (regex `.*`).
     Star,
     /// `[ch]`, `[^a-z]`: ranges of bytes (ASCII classes, which is all the file has).
-    Class { negated: bool, ranges: Vec<(u8, u8)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(u8, u8)>,
+    },
 }
 
 /// An `F:` or `X:` pattern.
@@ -207,7 +212,9 @@ impl FilePattern {
         if value.starts_with('*') {
             depth = -1;
         }
-        let plain = !value.bytes().any(|b| matches!(b, b'.' | b'*' | b'?' | b'[' | b'\\'));
+        let plain = !value
+            .bytes()
+            .any(|b| matches!(b, b'.' | b'*' | b'?' | b'[' | b'\\'));
         let mut pat = FilePattern {
             prefix: String::new(),
             rest: Vec::new(),
@@ -612,7 +619,9 @@ impl Maintainers {
                         continue;
                     }
                     let kw = &self.keywords[k];
-                    if line.get(from..).is_some_and(|rest| kw.regex.may_match(rest))
+                    if line
+                        .get(from..)
+                        .is_some_and(|rest| kw.regex.may_match(rest))
                         && kw
                             .regex
                             .regex()
@@ -630,10 +639,9 @@ impl Maintainers {
 /// patch lies below it.
 fn dir_oracle(files: &[String]) -> impl Fn(&str) -> bool + '_ {
     move |p: &str| {
-        files.iter().any(|f| {
-            f.strip_prefix(p)
-                .is_some_and(|rest| rest.starts_with('/'))
-        })
+        files
+            .iter()
+            .any(|f| f.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
     }
 }
 
@@ -856,8 +864,9 @@ fn escape_name(name: &str) -> String {
     out
 }
 
-/// get_maintainer.pl's format_email with names.
-fn format_email(name: &str, address: &str) -> String {
+/// get_maintainer.pl's format_email with names: `Name <addr>`, the name quoted when it holds
+/// anything but ASCII letters, digits, `_`, `-` and spaces.
+pub fn format_email(name: &str, address: &str) -> String {
     let name = escape_name(strip_quotes(name.trim()));
     let address = address.trim();
     if name.is_empty() {
@@ -908,7 +917,10 @@ F:\t*/
 
     fn files(m: &Maintainers, paths: &[&str]) -> Vec<String> {
         let v: Vec<String> = paths.iter().map(|s| s.to_string()).collect();
-        m.lookup_files(&v).all().map(|r| r.display.clone()).collect()
+        m.lookup_files(&v)
+            .all()
+            .map(|r| r.display.clone())
+            .collect()
     }
 
     #[test]
@@ -970,11 +982,12 @@ F:\t*/
                 "From: A <a@example.org>\nSubject: {subject}\n\nWhy.\n---\n lib/x.c | 1 +\n\ndiff --git a/lib/x.c b/lib/x.c\n--- a/lib/x.c\n+++ b/lib/x.c\n@@ -1,2 +1,2 @@\n {ctx}\n-a\n+b\n"
             )
         };
-        let who = |p: String| -> Vec<String> {
-            m.lookup(&[p]).all().map(|r| r.email.clone()).collect()
-        };
+        let who =
+            |p: String| -> Vec<String> { m.lookup(&[p]).all().map(|r| r.email.clone()).collect() };
         assert!(who(patch("[PATCH] bpf: x", "y")).contains(&"bpf@vger.kernel.org".to_owned()));
-        assert!(!who(patch("[PATCH] lib: x", "bpf here")).contains(&"bpf@vger.kernel.org".to_owned()));
+        assert!(
+            !who(patch("[PATCH] lib: x", "bpf here")).contains(&"bpf@vger.kernel.org".to_owned())
+        );
         let l = m.lookup(&[patch("[PATCH] lib: x_bpf_y", "z")]);
         assert_eq!(
             l.lists[1].via,
@@ -996,7 +1009,10 @@ F:\t*/
             parse_email("Paulo Alcantara <pc@m.org> (DFS, global name space)").1,
             "pc@m.org"
         );
-        assert_eq!(parse_email("nic_swsd@realtek.com").1, "nic_swsd@realtek.com");
+        assert_eq!(
+            parse_email("nic_swsd@realtek.com").1,
+            "nic_swsd@realtek.com"
+        );
     }
 
     #[test]
@@ -1008,10 +1024,10 @@ F:\t*/
         assert!(p("drivers/input/misc/da72??.[ch]").matches("drivers/input/misc/da7280.c", &no));
         assert!(!p("drivers/input/misc/da72??.[ch]").matches("drivers/input/misc/da728.c", &no));
         assert!(p("*/").matches("a/b/c", &no));
-        assert!(p("tools/testing/selftests/drivers/net/netcons\\*").matches(
-            "tools/testing/selftests/drivers/net/netcons_basic.sh",
-            &no
-        ));
+        assert!(
+            p("tools/testing/selftests/drivers/net/netcons\\*")
+                .matches("tools/testing/selftests/drivers/net/netcons_basic.sh", &no)
+        );
         // Perl anchors the start only: a longer name with as many slashes matches too.
         assert!(p("include/linux/filter.h").matches("include/linux/filter.hx", &no));
     }

@@ -40,4 +40,26 @@ pub trait RepoFacts {
     /// Names of tags that look like mainline releases (`v6.12`, `v6.13-rc1`), without `refs/tags/`.
     /// An empty list means the repository has none, and merge-window checks stay silent.
     fn release_tags(&self) -> Vec<String>;
+
+    /// MAINTAINERS at HEAD, read and parsed at most once per process. The default (for
+    /// fakes and backends without a tree) is that there is none.
+    fn maintainers(&self) -> MaintainersAt<'_> {
+        MaintainersAt::Absent
+    }
+
+    /// The author of a commit given by its full id, when the repository has it.
+    fn commit_author(&self, _id: &str) -> Option<crate::item::Ident> {
+        None
+    }
+}
+
+/// The MAINTAINERS file of the tree being patched (HEAD's tree, never the work tree), parsed.
+#[derive(Debug, Clone, Copy)]
+pub enum MaintainersAt<'a> {
+    /// HEAD's tree has no MAINTAINERS (not a kernel tree, or no commit yet).
+    Absent,
+    /// Parsed, shared by every rule of the run.
+    Parsed(&'a crate::maintainers::Maintainers),
+    /// It exists but could not be read; the string says why.
+    Unreadable(&'a str),
 }

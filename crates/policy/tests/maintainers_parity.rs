@@ -32,20 +32,28 @@ fn patches() -> Result<Vec<PathBuf>, String> {
 #[test]
 fn same_addresses_as_get_maintainer() -> R {
     let m = Maintainers::parse(&read(&data().join("MAINTAINERS"))?);
-    assert!(m.len() > 3000, "the vendored MAINTAINERS is the kernel's whole file");
+    assert!(
+        m.len() > 3000,
+        "the vendored MAINTAINERS is the kernel's whole file"
+    );
     let list = patches()?;
     assert!(list.len() >= 30, "{} patches", list.len());
     let mut failures = Vec::new();
     for p in &list {
-        let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let expected = read(&data().join("expected").join(format!("{name}.txt")))?;
         let want: Vec<&str> = expected.lines().filter(|l| !l.is_empty()).collect();
         let found = m.lookup(&[read(p)?]);
         let got: Vec<&str> = found.all().map(|r| r.display.as_str()).collect();
         // get_maintainer.pl orders entries of equal depth by Perl's hash order, which
         // changes from run to run: compare the sets, and that people come before lists.
-        let (w, g): (BTreeSet<&str>, BTreeSet<&str>) =
-            (want.iter().copied().collect(), got.iter().copied().collect());
+        let (w, g): (BTreeSet<&str>, BTreeSet<&str>) = (
+            want.iter().copied().collect(),
+            got.iter().copied().collect(),
+        );
         if w != g || want.len() != got.len() {
             failures.push(format!(
                 "{name}:\n  only get_maintainer.pl: {:?}\n  only ours: {:?}",
@@ -53,10 +61,15 @@ fn same_addresses_as_get_maintainer() -> R {
                 g.difference(&w).collect::<Vec<_>>()
             ));
         }
-        let first_list = found.all().position(|r| matches!(r.role, Role::List { .. }));
+        let first_list = found
+            .all()
+            .position(|r| matches!(r.role, Role::List { .. }));
         if let Some(i) = first_list {
             assert!(
-                found.all().skip(i).all(|r| matches!(r.role, Role::List { .. })),
+                found
+                    .all()
+                    .skip(i)
+                    .all(|r| matches!(r.role, Role::List { .. })),
                 "{name}: people after lists"
             );
         }
@@ -70,8 +83,16 @@ fn same_addresses_as_get_maintainer() -> R {
 fn a_series_is_the_union_of_its_patches() -> R {
     let m = Maintainers::parse(&read(&data().join("MAINTAINERS"))?);
     let list = patches()?;
-    let texts: Vec<String> = list.iter().take(5).map(|p| read(p)).collect::<Result<_, _>>()?;
-    let whole: BTreeSet<String> = m.lookup(&texts).all().map(|r| r.email.to_lowercase()).collect();
+    let texts: Vec<String> = list
+        .iter()
+        .take(5)
+        .map(|p| read(p))
+        .collect::<Result<_, _>>()?;
+    let whole: BTreeSet<String> = m
+        .lookup(&texts)
+        .all()
+        .map(|r| r.email.to_lowercase())
+        .collect();
     let mut union = BTreeSet::new();
     for t in &texts {
         union.extend(m.lookup(&[t]).all().map(|r| r.email.to_lowercase()));
@@ -94,7 +115,10 @@ fn recorded_output_is_what_the_script_prints() -> R {
     }
     let scratch = tempfile::tempdir()?;
     for p in patches()?.iter().take(6) {
-        let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let dir = scratch.path().join(&name);
         std::fs::create_dir_all(&dir)?;
         std::fs::copy(data().join("MAINTAINERS"), dir.join("MAINTAINERS"))?;
@@ -110,15 +134,23 @@ fn recorded_output_is_what_the_script_prints() -> R {
         let out = std::process::Command::new("perl")
             .current_dir(&dir)
             .arg(data().join("get_maintainer.pl"))
-            .args(["--no-git", "--no-git-fallback", "--no-rolestats", "--no-tree"])
+            .args([
+                "--no-git",
+                "--no-git-fallback",
+                "--no-rolestats",
+                "--no-tree",
+            ])
             .arg(p)
             .output()?;
-        let now: BTreeSet<String> =
-            String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect();
-        let recorded: BTreeSet<String> = read(&data().join("expected").join(format!("{name}.txt")))?
+        let now: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(str::to_owned)
             .collect();
+        let recorded: BTreeSet<String> =
+            read(&data().join("expected").join(format!("{name}.txt")))?
+                .lines()
+                .map(str::to_owned)
+                .collect();
         assert_eq!(now, recorded, "{name}");
     }
     Ok(())

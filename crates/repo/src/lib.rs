@@ -25,9 +25,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use bpf_policy::item::{FileChange, Ident};
+use bpf_policy::maintainers::Maintainers;
 use bpf_policy::message::CommentChar;
 use bpf_policy::prefix::tree_from_prefix_text;
-use bpf_policy::repo::{RepoFacts, Resolved};
+use bpf_policy::repo::{MaintainersAt, RepoFacts, Resolved};
 use bpf_policy::tree::{Tree, TreeSource};
 use git2::{ErrorClass, ErrorCode, Repository, RepositoryOpenFlags};
 
@@ -150,6 +151,9 @@ pub struct Repo {
     resolved: RefCell<HashMap<String, Resolved>>,
     ancestry: RefCell<HashMap<AncestryQuery, Option<bool>>>,
     tags: OnceCell<Vec<String>>,
+    /// MAINTAINERS at HEAD, parsed on first need: once per process (a sendemail-validate run
+    /// asks only when the last email of the series arrives).
+    maintainers: OnceCell<Result<Option<Maintainers>, String>>,
 }
 
 impl fmt::Debug for Repo {
@@ -268,6 +272,7 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
+            maintainers: OnceCell::new(),
         })
     }
 
@@ -282,6 +287,7 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
+            maintainers: OnceCell::new(),
         })
     }
 
@@ -790,6 +796,30 @@ impl RepoFacts for Repo {
                     .collect()
             })
             .clone()
+    }
+
+    fn maintainers(&self) -> MaintainersAt<'_> {
+        let parsed = self.maintainers.get_or_init(|| {
+            self.either(
+                |r| Ok(libgit::head_maintainers(r)?),
+                GitCmd::head_maintainers,
+            )
+            .map(|found| {
+                found.map(|(_, bytes)| Maintainers::parse(&String::from_utf8_lossy(&bytes)))
+            })
+            .map_err(|e| format!("cannot read MAINTAINERS from HEAD: {e}"))
+        });
+        match parsed {
+            Ok(Some(m)) => MaintainersAt::Parsed(m),
+            Ok(None) => MaintainersAt::Absent,
+            Err(e) => MaintainersAt::Unreadable(e),
+        }
+    }
+
+    fn commit_author(&self, id: &str) -> Option<Ident> {
+        self.either(|r| Ok(libgit::author(r, id)?), |c| c.author(id))
+            .ok()
+            .flatten()
     }
 }
 
