@@ -102,15 +102,110 @@ pub const LKML: &str = "linux-kernel@vger.kernel.org";
 #[derive(Debug)]
 struct LazyRegex {
     src: String,
+    /// The whole pattern is plain text: a substring search answers, no regex at all.
+    literal: bool,
     /// Literals one of which every match contains; `None`: no such set (always try).
     needles: OnceLock<Option<Vec<Vec<u8>>>>,
     re: OnceLock<Option<Regex>>,
 }
 
+/// Bytes that are plain text in a Perl `/x` regex.
+fn plain(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'_' | b'-'
+                | b','
+                | b'/'
+                | b'"'
+                | b'\''
+                | b'@'
+                | b'='
+                | b'<'
+                | b'>'
+                | b'!'
+                | b'%'
+                | b'&'
+                | b';'
+                | b':'
+                | b'~'
+        )
+}
+
+/// The longest run of plain text every match must contain, found without a regex parser
+/// for the simple shapes MAINTAINERS uses (`[^a-z]tegra`, `(?:\b|_)bpf(?:\b|_)`,
+/// `bcm[9]?6878`): text inside groups or classes, escapes, and characters made optional by
+/// a quantifier are skipped; a top-level `|` or any white space gives up.
+fn required_literal(src: &str) -> Option<&str> {
+    // Case-insensitive parts do not match their text as written.
+    if src.contains("(?i") {
+        return None;
+    }
+    let b = src.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    let mut best: Option<(usize, usize)> = None;
+    let mut run_start: Option<usize> = None;
+    let close = |best: &mut Option<(usize, usize)>, start: Option<usize>, end: usize| {
+        if let Some(s) = start
+            && end > s
+            && best.is_none_or(|(bs, be)| end - s > be - bs)
+        {
+            *best = Some((s, end));
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        if depth == 0 && plain(c) {
+            // A quantifier that allows zero of this character ends the run before it.
+            if matches!(b.get(i + 1), Some(b'?' | b'*' | b'{')) {
+                close(&mut best, run_start.take(), i);
+                i += 2;
+                continue;
+            }
+            run_start.get_or_insert(i);
+            i += 1;
+            continue;
+        }
+        close(&mut best, run_start.take(), i);
+        match c {
+            b'\\' => i += 2,
+            b'(' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'[' => {
+                // Skip the class: `]` right after `[` or `[^` is part of it.
+                let mut j = i + 1;
+                if b.get(j) == Some(&b'^') {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b']') {
+                    j += 1;
+                }
+                while j < b.len() && b[j] != b']' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                i = j + 1;
+            }
+            b'|' if depth == 0 => return None,
+            c if c.is_ascii_whitespace() || c == b'#' => return None,
+            _ => i += 1,
+        }
+    }
+    close(&mut best, run_start, b.len());
+    best.filter(|(s, e)| e - s >= 2).map(|(s, e)| &src[s..e])
+}
+
 impl LazyRegex {
     fn new(src: &str) -> LazyRegex {
+        let src = src.trim_end();
         LazyRegex {
             src: src.to_owned(),
+            literal: !src.is_empty() && src.bytes().all(plain),
             needles: OnceLock::new(),
             re: OnceLock::new(),
         }
@@ -124,6 +219,9 @@ impl LazyRegex {
     fn needles(&self) -> Option<&[Vec<u8>]> {
         self.needles
             .get_or_init(|| {
+                if let Some(lit) = required_literal(&self.src) {
+                    return Some(vec![lit.as_bytes().to_vec()]);
+                }
                 let hir = regex_syntax::ParserBuilder::new()
                     .build()
                     .parse(&self.pattern())
@@ -144,10 +242,13 @@ impl LazyRegex {
 
     /// Whether the haystack can hold a match at all (cheap: substring search).
     fn may_match(&self, haystack: &str) -> bool {
+        if self.literal {
+            return memchr::memmem::find(haystack.as_bytes(), self.src.as_bytes()).is_some();
+        }
         match self.needles() {
             Some(lits) => {
                 let h = haystack.as_bytes();
-                lits.iter().any(|l| contains(h, l))
+                lits.iter().any(|l| memchr::memmem::find(h, l).is_some())
             }
             None => true,
         }
@@ -160,12 +261,25 @@ impl LazyRegex {
     }
 
     fn is_match(&self, haystack: &str) -> bool {
+        if self.literal {
+            return self.may_match(haystack);
+        }
         self.may_match(haystack) && self.regex().is_some_and(|r| r.is_match(haystack))
     }
-}
 
-fn contains(h: &[u8], needle: &[u8]) -> bool {
-    needle.len() <= h.len() && h.windows(needle.len()).any(|w| w == needle)
+    /// A match that starts at or after `from` (context before it still counts for `\b`).
+    fn find_from(&self, haystack: &str, from: usize) -> bool {
+        let Some(rest) = haystack.get(from..) else {
+            return false;
+        };
+        if self.literal {
+            return self.may_match(rest);
+        }
+        self.may_match(rest)
+            && self
+                .regex()
+                .is_some_and(|r| r.find_at(haystack, from).is_some())
+    }
 }
 
 /// One element of an `F:`/`X:` pattern after get_maintainer.pl's conversion to a regex.
@@ -197,8 +311,6 @@ struct FilePattern {
     maybe_dir: bool,
     /// Number of `/` in the pattern.
     slashes: usize,
-    /// get_maintainer.pl's pattern depth: how specific a match is.
-    depth: i64,
     /// A pattern with regex syntax the glob matcher does not model (`\*`), matched as the
     /// regex get_maintainer.pl builds from it.
     fallback: Option<LazyRegex>,
@@ -208,10 +320,6 @@ impl FilePattern {
     fn parse(value: &str) -> FilePattern {
         let slashes = value.bytes().filter(|&b| b == b'/').count();
         let dir = value.ends_with('/');
-        let mut depth = slashes as i64 + i64::from(!dir);
-        if value.starts_with('*') {
-            depth = -1;
-        }
         let plain = !value
             .bytes()
             .any(|b| matches!(b, b'.' | b'*' | b'?' | b'[' | b'\\'));
@@ -221,7 +329,6 @@ impl FilePattern {
             dir,
             maybe_dir: plain && !dir && !value.is_empty(),
             slashes,
-            depth,
             fallback: None,
         };
         // Characters other than . * ? stay regex syntax in get_maintainer.pl; model the
@@ -378,27 +485,21 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
-/// A pattern that can bring an entry in for a file.
-#[derive(Debug)]
-enum PathPattern {
-    F(FilePattern),
-    N(LazyRegex),
+/// A tag line of an entry: its letter and where its value lies in the file's text.
+#[derive(Debug, Clone, Copy)]
+struct TagLine {
+    tag: u8,
+    start: u32,
+    end: u32,
+    /// For `N:` lines, the index of its regex.
+    regex: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tag {
-    Person(Role),
-    List,
-}
-
-/// One entry (section) of MAINTAINERS.
-#[derive(Debug)]
+/// One entry (section) of MAINTAINERS: its name line and its tag lines, as ranges.
+#[derive(Debug, Clone, Copy)]
 struct Entry {
-    name: String,
-    /// M:, R: and L: values in file order.
-    addresses: Vec<(Tag, String)>,
-    patterns: Vec<PathPattern>,
-    excludes: Vec<FilePattern>,
+    name: (u32, u32),
+    tags: (u32, u32),
 }
 
 #[derive(Debug)]
@@ -407,84 +508,166 @@ struct Keyword {
     /// Position of the `K:` line among get_maintainer.pl's type/value lines; it orders
     /// keyword entries (as strings, as Perl's `sort` does).
     tvi: usize,
-    regex: LazyRegex,
+    regex: usize,
 }
 
 /// A parsed MAINTAINERS file.
+///
+/// Parsing only finds the lines: values stay in the text and patterns are interpreted when a
+/// file is matched (most `F:` values are plain paths that a byte comparison settles).
 #[derive(Debug)]
 pub struct Maintainers {
+    text: Box<str>,
     entries: Vec<Entry>,
+    tags: Vec<TagLine>,
+    regexes: Vec<LazyRegex>,
     keywords: Vec<Keyword>,
 }
 
-fn tag_line(line: &str) -> Option<(u8, &str)> {
+fn tag_line(line: &str) -> Option<(u8, usize)> {
     let b = line.as_bytes();
     if b.len() >= 2 && b[0].is_ascii_uppercase() && b[1] == b':' {
-        Some((b[0], line[2..].trim_start()))
+        let ws = b[2..]
+            .iter()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+        Some((b[0], 2 + ws))
     } else {
         None
     }
 }
 
+/// Bytes of an `F:`/`X:` value that are not plain text for get_maintainer.pl (`.` is: it
+/// becomes `\.`).
+fn glob_special(b: u8) -> bool {
+    matches!(
+        b,
+        b'*' | b'?' | b'[' | b']' | b'\\' | b'+' | b'(' | b')' | b'{' | b'}' | b'|' | b'^' | b'$'
+    )
+}
+
+/// An `F:`/`X:` value against a file. Plain values (nearly all) are settled by comparing
+/// bytes; values with wildcards whose plain start matches are interpreted then.
+fn file_matches(value: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) -> bool {
+    let (v, f) = (value.as_bytes(), file.as_bytes());
+    let mut i = 0;
+    while i < v.len() && !glob_special(v[i]) {
+        if f.get(i) != Some(&v[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    if i < v.len() {
+        return FilePattern::parse(value).matches(file, is_dir);
+    }
+    if value.ends_with('/') {
+        return true;
+    }
+    let after = &file[i..];
+    if !value.contains('.') && is_dir(value) {
+        return after.starts_with('/');
+    }
+    slashes(file) == slashes(value)
+}
+
+fn slashes(s: &str) -> usize {
+    s.bytes().filter(|&c| c == b'/').count()
+}
+
+/// get_maintainer.pl's pattern depth of an `F:` value.
+fn depth(value: &str) -> i64 {
+    if value.starts_with('*') {
+        return -1;
+    }
+    slashes(value) as i64 + i64::from(!value.ends_with('/'))
+}
+
 impl Maintainers {
     /// Parse the file's text. Nothing in it is an error: lines get_maintainer.pl would ignore
-    /// are ignored here too.
+    /// are ignored here too. (A file over 4 GiB is cut there: no MAINTAINERS is that big.)
     pub fn parse(text: &str) -> Maintainers {
-        let mut entries: Vec<Entry> = Vec::with_capacity(4096);
-        let mut keywords = Vec::new();
-        let mut in_entry = false;
-        let mut name = String::new();
-        let mut tvi = 0usize;
-        for raw in text.split('\n') {
-            let line = raw.strip_suffix('\r').unwrap_or(raw);
-            match tag_line(line) {
-                Some((t, value)) => {
-                    if !in_entry {
-                        entries.push(Entry {
-                            name: std::mem::take(&mut name),
-                            addresses: Vec::new(),
-                            patterns: Vec::new(),
-                            excludes: Vec::new(),
-                        });
-                        in_entry = true;
-                    }
-                    let idx = entries.len() - 1;
-                    let Some(e) = entries.last_mut() else {
-                        continue;
-                    };
-                    match t {
-                        b'M' => e
-                            .addresses
-                            .push((Tag::Person(Role::Maintainer), value.to_owned())),
-                        b'R' => e
-                            .addresses
-                            .push((Tag::Person(Role::Reviewer), value.to_owned())),
-                        b'L' => e.addresses.push((Tag::List, value.to_owned())),
-                        b'F' => e.patterns.push(PathPattern::F(FilePattern::parse(value))),
-                        b'X' => e.excludes.push(FilePattern::parse(value)),
-                        b'N' => e.patterns.push(PathPattern::N(LazyRegex::new(value))),
-                        b'K' => keywords.push(Keyword {
-                            entry: idx,
-                            tvi,
-                            regex: LazyRegex::new(value),
-                        }),
-                        _ => {}
-                    }
-                    tvi += 1;
+        let text = match text.len() {
+            n if n > u32::MAX as usize => {
+                let mut cut = u32::MAX as usize;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
                 }
-                None => {
-                    let t = line.trim();
-                    if t.is_empty() || t.starts_with('#') {
-                        continue;
-                    }
-                    // Any other text line ends the entry and names the next one.
-                    in_entry = false;
-                    name = line.to_owned();
-                    tvi += 1;
+                &text[..cut]
+            }
+            _ => text,
+        };
+        let mut m = Maintainers {
+            text: text.into(),
+            entries: Vec::with_capacity(4096),
+            tags: Vec::with_capacity(32 * 1024),
+            regexes: Vec::new(),
+            keywords: Vec::new(),
+        };
+        let mut in_entry = false;
+        let mut name = (0u32, 0u32);
+        let mut tvi = 0usize;
+        let mut pos = 0usize;
+        for raw in text.split_inclusive('\n') {
+            let start = pos;
+            pos += raw.len();
+            let line = raw.strip_suffix('\n').unwrap_or(raw);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let Some((t, value_at)) = tag_line(line) else {
+                let trimmed = line.trim();
+                if trimmed.is_empty() || trimmed.starts_with('#') {
+                    continue;
+                }
+                // Any other text line ends the entry and names the next one.
+                in_entry = false;
+                name = (start as u32, (start + line.len()) as u32);
+                tvi += 1;
+                continue;
+            };
+            if !in_entry {
+                let at = m.tags.len() as u32;
+                m.entries.push(Entry {
+                    name,
+                    tags: (at, at),
+                });
+                in_entry = true;
+            }
+            let (vs, ve) = (start + value_at.min(line.len()), start + line.len());
+            let mut regex = u32::MAX;
+            if matches!(t, b'N' | b'K') {
+                m.regexes.push(LazyRegex::new(&text[vs..ve]));
+                regex = (m.regexes.len() - 1) as u32;
+                if t == b'K' {
+                    m.keywords.push(Keyword {
+                        entry: m.entries.len() - 1,
+                        tvi,
+                        regex: regex as usize,
+                    });
                 }
             }
+            m.tags.push(TagLine {
+                tag: t,
+                start: vs as u32,
+                end: ve as u32,
+                regex,
+            });
+            if let Some(e) = m.entries.last_mut() {
+                e.tags.1 = m.tags.len() as u32;
+            }
+            tvi += 1;
         }
-        Maintainers { entries, keywords }
+        m
+    }
+
+    fn value(&self, t: &TagLine) -> &str {
+        &self.text[t.start as usize..t.end as usize]
+    }
+
+    fn tags_of(&self, e: &Entry) -> &[TagLine] {
+        &self.tags[e.tags.0 as usize..e.tags.1 as usize]
+    }
+
+    fn name_of(&self, e: &Entry) -> &str {
+        &self.text[e.name.0 as usize..e.name.1 as usize]
     }
 
     /// Number of entries.
@@ -504,7 +687,7 @@ impl Maintainers {
         let is_dir = dir_oracle(&files);
         self.matching(path, &is_dir)
             .into_iter()
-            .map(|(e, _)| self.entries[e].name.as_str())
+            .map(|(e, _)| self.name_of(&self.entries[e]))
             .collect()
     }
 
@@ -512,23 +695,30 @@ impl Maintainers {
     fn matching(&self, file: &str, is_dir: &dyn Fn(&str) -> bool) -> Vec<(usize, i64)> {
         let mut hits: Vec<(usize, i64)> = Vec::new();
         for (idx, e) in self.entries.iter().enumerate() {
-            let mut depth = None;
-            for p in &e.patterns {
-                match p {
-                    PathPattern::F(f) => {
-                        if f.matches(file, is_dir) {
-                            depth = Some(f.depth);
+            let tags = self.tags_of(e);
+            // The last matching pattern of the entry sets its depth, as in get_maintainer.pl.
+            let mut found = None;
+            for t in tags {
+                match t.tag {
+                    b'F' => {
+                        let v = self.value(t);
+                        if file_matches(v, file, is_dir) {
+                            found = Some(depth(v));
                         }
                     }
-                    PathPattern::N(re) => {
-                        if re.is_match(file) {
-                            depth = Some(0);
+                    b'N' => {
+                        if self.regexes[t.regex as usize].is_match(file) {
+                            found = Some(0);
                         }
                     }
+                    _ => {}
                 }
             }
-            let Some(d) = depth else { continue };
-            if e.excludes.iter().any(|x| x.matches(file, is_dir)) {
+            let Some(d) = found else { continue };
+            if tags
+                .iter()
+                .any(|t| t.tag == b'X' && file_matches(self.value(t), file, is_dir))
+            {
                 continue;
             }
             hits.push((idx, d));
@@ -564,7 +754,7 @@ impl Maintainers {
         let is_dir = dir_oracle(files);
         for f in files {
             for (e, _) in self.matching(f, &is_dir) {
-                acc.add(&self.entries[e], &Via::File(f.clone()));
+                acc.add(self, &self.entries[e], &Via::File(f.clone()));
             }
         }
         // Perl sorts the K: line positions as strings.
@@ -576,8 +766,9 @@ impl Maintainers {
         kw.dedup_by_key(|k| k.tvi);
         for k in kw {
             acc.add(
+                self,
                 &self.entries[k.entry],
-                &Via::Keyword(k.regex.src.trim().to_owned()),
+                &Via::Keyword(self.regexes[k.regex].src.clone()),
             );
         }
         acc.finish()
@@ -590,7 +781,7 @@ impl Maintainers {
         let mut in_diff = false;
         // Keywords with a chance to match anywhere in this patch.
         let candidates: Vec<usize> = (0..self.keywords.len())
-            .filter(|&k| self.keywords[k].regex.may_match(text))
+            .filter(|&k| self.regexes[self.keywords[k].regex].may_match(text))
             .collect();
         for line in text.split_inclusive('\n') {
             if let Some(f) = mode_change(line) {
@@ -618,15 +809,7 @@ impl Maintainers {
                     if keyword_hits.contains(&k) {
                         continue;
                     }
-                    let kw = &self.keywords[k];
-                    if line
-                        .get(from..)
-                        .is_some_and(|rest| kw.regex.may_match(rest))
-                        && kw
-                            .regex
-                            .regex()
-                            .is_some_and(|r| r.find_at(line, from).is_some())
-                    {
+                    if self.regexes[self.keywords[k].regex].find_from(line, from) {
                         keyword_hits.push(k);
                     }
                 }
@@ -736,10 +919,12 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn add(&mut self, e: &Entry, via: &Via) {
-        for (tag, value) in &e.addresses {
-            match tag {
-                Tag::List => {
+    fn add(&mut self, m: &Maintainers, e: &Entry, via: &Via) {
+        let entry = m.name_of(e);
+        for t in m.tags_of(e) {
+            let value = m.value(t);
+            match t.tag {
+                b'L' => {
                     let (address, extra) = match value.split_once(is_space) {
                         Some((a, rest)) if !rest.trim().is_empty() => (a, rest),
                         _ => (value.trim_end(), ""),
@@ -755,11 +940,16 @@ impl Accumulator {
                         role: Role::List {
                             moderated: extra.contains("moderated"),
                         },
-                        entry: e.name.clone(),
+                        entry: entry.to_owned(),
                         via: via.clone(),
                     });
                 }
-                Tag::Person(role) => {
+                b'M' | b'R' => {
+                    let role = if t.tag == b'M' {
+                        Role::Maintainer
+                    } else {
+                        Role::Reviewer
+                    };
                     let (name, address) = parse_email(value);
                     if address.is_empty() {
                         continue;
@@ -776,11 +966,12 @@ impl Accumulator {
                     self.people.push(Recipient {
                         display: format_email(&name, &address),
                         email: address,
-                        role: *role,
-                        entry: e.name.clone(),
+                        role,
+                        entry: entry.to_owned(),
                         via: via.clone(),
                     });
                 }
+                _ => {}
             }
         }
     }
@@ -1012,6 +1203,22 @@ F:\t*/
         assert_eq!(
             parse_email("nic_swsd@realtek.com").1,
             "nic_swsd@realtek.com"
+        );
+    }
+
+    #[test]
+    fn required_literals() {
+        assert_eq!(required_literal("[^a-z]tegra"), Some("tegra"));
+        assert_eq!(required_literal(r"(?:\b|_)bpf(?:\b|_)"), Some("bpf"));
+        assert_eq!(required_literal("bcm[9]?6878"), Some("6878"));
+        assert_eq!(required_literal("sun[25]0i"), Some("sun"));
+        assert_eq!(required_literal("(?i)pidfd"), None);
+        assert_eq!(required_literal(r"\bpin-init\b|pin_init\b|PinInit"), None);
+        assert_eq!(required_literal("ab?c"), None);
+        assert_eq!(required_literal("asm/elf.h"), Some("asm/elf"));
+        assert_eq!(
+            required_literal(r"^.*/vdso/[^/]*getrandom[^/]+$"),
+            Some("getrandom")
         );
     }
 
