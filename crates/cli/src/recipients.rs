@@ -110,7 +110,7 @@ fn addresses(args: &RecipientsArgs) -> Result<Vec<String>, String> {
         return Err("no repository".to_owned());
     };
     let facts = repo.facts();
-    let m = match facts.maintainers() {
+    let m = match facts.maintainers_parsed() {
         MaintainersAt::Parsed(m) => m,
         MaintainersAt::Absent => {
             return Err(format!(

@@ -43,7 +43,7 @@ pub trait RepoFacts {
 
     /// MAINTAINERS at HEAD, read and parsed at most once per process. The default (for
     /// fakes and backends without a tree) is that there is none.
-    fn maintainers(&self) -> MaintainersAt<'_> {
+    fn maintainers_parsed(&self) -> MaintainersAt<'_> {
         MaintainersAt::Absent
     }
 

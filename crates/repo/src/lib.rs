@@ -153,7 +153,7 @@ pub struct Repo {
     tags: OnceCell<Vec<String>>,
     /// MAINTAINERS at HEAD, parsed on first need: once per process (a sendemail-validate run
     /// asks only when the last email of the series arrives).
-    maintainers: OnceCell<Result<Option<Maintainers>, String>>,
+    maintainers_parsed: OnceCell<Result<Option<Maintainers>, String>>,
 }
 
 impl fmt::Debug for Repo {
@@ -272,7 +272,7 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
-            maintainers: OnceCell::new(),
+            maintainers_parsed: OnceCell::new(),
         })
     }
 
@@ -287,7 +287,7 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
-            maintainers: OnceCell::new(),
+            maintainers_parsed: OnceCell::new(),
         })
     }
 
@@ -798,8 +798,8 @@ impl RepoFacts for Repo {
             .clone()
     }
 
-    fn maintainers(&self) -> MaintainersAt<'_> {
-        let parsed = self.maintainers.get_or_init(|| {
+    fn maintainers_parsed(&self) -> MaintainersAt<'_> {
+        let parsed = self.maintainers_parsed.get_or_init(|| {
             self.either(
                 |r| Ok(libgit::head_maintainers(r)?),
                 GitCmd::head_maintainers,

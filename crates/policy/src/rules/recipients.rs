@@ -68,7 +68,7 @@ fn judged<'a>(
     let Some((first, _)) = candidates.first() else {
         return Vec::new();
     };
-    let m: Option<&Maintainers> = match repo.maintainers() {
+    let m: Option<&Maintainers> = match repo.maintainers_parsed() {
         MaintainersAt::Parsed(m) => Some(m),
         MaintainersAt::Absent => None,
         MaintainersAt::Unreadable(why) => {
@@ -273,7 +273,7 @@ F:\t*/
         fn release_tags(&self) -> Vec<String> {
             Vec::new()
         }
-        fn maintainers(&self) -> MaintainersAt<'_> {
+        fn maintainers_parsed(&self) -> MaintainersAt<'_> {
             self.asked.set(self.asked.get() + 1);
             match &self.m {
                 _ if self.unreadable => MaintainersAt::Unreadable("the object is corrupt"),
