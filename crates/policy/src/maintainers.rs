@@ -700,17 +700,10 @@ impl Maintainers {
             let mut found = None;
             for t in tags {
                 match t.tag {
-                    b'F' => {
-                        let v = self.value(t);
-                        if file_matches(v, file, is_dir) {
-                            found = Some(depth(v));
-                        }
+                    b'F' if file_matches(self.value(t), file, is_dir) => {
+                        found = Some(depth(self.value(t)));
                     }
-                    b'N' => {
-                        if self.regexes[t.regex as usize].is_match(file) {
-                            found = Some(0);
-                        }
-                    }
+                    b'N' if self.regexes[t.regex as usize].is_match(file) => found = Some(0),
                     _ => {}
                 }
             }
@@ -723,7 +716,8 @@ impl Maintainers {
             }
             hits.push((idx, d));
         }
-        hits.sort_by(|a, b| b.1.cmp(&a.1));
+        // Stable: entries of equal depth stay in file order.
+        hits.sort_by_key(|h| std::cmp::Reverse(h.1));
         hits
     }
 

@@ -5,7 +5,7 @@ use std::error::Error;
 use std::path::Path;
 use std::process::Command;
 
-use bpf_policy::repo::{MaintainersAt, RepoFacts, Resolved};
+use bpf_policy::repo::{MaintainersAt, Resolved};
 use bpf_policy_repo::Repo;
 
 type TestResult = Result<(), Box<dyn Error>>;
