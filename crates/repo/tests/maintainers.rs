@@ -76,6 +76,14 @@ fn check(init_args: &[&str], through_git: bool) -> TestResult {
     std::fs::write(dir.join("MAINTAINERS"), ENTRY.replace("bpf@", "other@"))?;
     let repo = Repo::open(dir)?;
     assert_eq!(lists(&repo)?, ["bpf@vger.kernel.org"]);
+    // Parsed once per process: every rule of a run gets the same one.
+    let (MaintainersAt::Parsed(a), MaintainersAt::Parsed(b)) = (
+        repo.facts().maintainers_parsed(),
+        repo.facts().maintainers_parsed(),
+    ) else {
+        return Err("not parsed".into());
+    };
+    assert!(std::ptr::eq(a, b));
 
     let Resolved::Commit(c) = repo.facts().resolve(&id[..12]) else {
         return Err("the commit does not resolve".into());

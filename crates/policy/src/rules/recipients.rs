@@ -419,6 +419,35 @@ F:\t*/
     }
 
     #[test]
+    fn per_email_checks_never_read_maintainers() {
+        // sendemail-validate runs item rules at each email and series rules once, at the
+        // last: MAINTAINERS is asked for only then.
+        let r = fake();
+        let item = email(
+            "[PATCH bpf-next] bpf: x",
+            "To: bpf@vger.kernel.org\n",
+            "",
+            BOTH,
+        );
+        let cx = Context {
+            tree: None,
+            repo: Some(&r),
+        };
+        let items = [item];
+        let _ =
+            crate::rules::check_scoped(&items, &cx, &Config::default(), crate::rules::Scope::Items);
+        assert_eq!(r.asked.get(), 0);
+        let d = crate::rules::check_scoped(
+            &items,
+            &cx,
+            &Config::default(),
+            crate::rules::Scope::Series,
+        );
+        assert!(d.iter().any(|d| d.rule == "maintainers-list"));
+        assert!(r.asked.get() > 0);
+    }
+
+    #[test]
     fn other_subsystems_trees_are_out_of_scope() {
         let r = fake();
         let nf = email(
