@@ -267,3 +267,65 @@ fn recipients_prints_the_halves_and_refuses_without_maintainers() -> TestResult 
     assert!(stderr(&out).contains("no MAINTAINERS"), "{}", stderr(&out));
     Ok(())
 }
+
+/// b4's auto-to-cc with bpf-policy in get_maintainer.pl's place, set up as README.md shows.
+#[test]
+fn b4_auto_to_cc_asks_bpf_policy() -> TestResult {
+    let (r, _) = kernel_like()?;
+    let readme = std::fs::read_to_string(workspace_root().join("README.md"))?;
+    let block = readme
+        .split("## Recipients from MAINTAINERS")
+        .nth(1)
+        .and_then(|s| s.split("b4 prep --auto-to-cc").next())
+        .and_then(|s| s.rsplit("```sh\n").next())
+        .ok_or("README.md has no b4 auto-to-cc setup")?;
+    let mut path = std::ffi::OsString::from(r.home.path().join(".local/bin"));
+    path.push(":");
+    path.push(bpf_policy_e2e::tools_path()?);
+    let run = |args: &[&str]| -> Result<Output, std::io::Error> {
+        r.cmd(args[0])
+            .args(&args[1..])
+            .env("PATH", &path)
+            .env("XDG_CACHE_HOME", r.home.path().join(".cache"))
+            .env("XDG_DATA_HOME", r.home.path().join(".local/share"))
+            // b4 looks for its cover commit among the last year's commits only.
+            .env_remove("GIT_AUTHOR_DATE")
+            .env_remove("GIT_COMMITTER_DATE")
+            .output()
+    };
+    let ok = |args: &[&str]| -> Result<String, Box<dyn std::error::Error>> {
+        let out = run(args)?;
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        if !out.status.success() {
+            return Err(format!("{args:?} failed: {text}").into());
+        }
+        Ok(text)
+    };
+    ok(&["b4", "prep", "-n", "filter"])?;
+    ok(&["b4", "prep", "--set-prefixes", "bpf-next"])?;
+    for line in block.lines().filter(|l| l.starts_with("git config")) {
+        ok(&["sh", "-c", line])?;
+    }
+    let p = r.path().join("net/core/filter.c");
+    std::fs::write(&p, format!("{}int z;\n", std::fs::read_to_string(&p)?))?;
+    r.git(&["add", "."])?;
+    let msg = format!("bpf: Let tc programs call the new helper\n\n{WHY}\n\n{SOB}");
+    ok(&["git", "commit", "-q", "-m", &msg])?;
+    ok(&["b4", "prep", "--auto-to-cc"])?;
+    let out_dir = r.home.path().join("out");
+    let out_s = out_dir.to_string_lossy().into_owned();
+    ok(&["b4", "send", "-o", &out_s, "--no-sign"])?;
+    let mut mails = String::new();
+    for e in std::fs::read_dir(&out_dir)? {
+        mails.push_str(&std::fs::read_to_string(e?.path())?);
+    }
+    for who in [
+        "netdev@vger.kernel.org",
+        "bpf@vger.kernel.org",
+        "Jakub Kicinski <kuba@kernel.org>",
+        "Alexei Starovoitov <ast@kernel.org>",
+    ] {
+        assert!(mails.contains(who), "{who} missing:\n{mails}");
+    }
+    Ok(())
+}

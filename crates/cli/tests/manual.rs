@@ -250,6 +250,7 @@ fn bash_completes_after_a_subcommand() -> TestResult {
         bash_complete(&script, &["bpf-policy", "explain", "fixes-"])?,
         [
             "fixes-advised",
+            "fixes-author-cc",
             "fixes-commit",
             "fixes-format",
             "fixes-required"
