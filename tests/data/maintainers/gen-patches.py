@@ -44,6 +44,7 @@ CASES = {
      "kernel/bpf/verifier.c", "kernel/bpf/core.c", "net/core/filter.c", "arch/x86/net/bpf_jit_comp.c",
      "arch/arm64/net/bpf_jit_comp.c", "include/linux/filter.h", "include/uapi/linux/bpf.h",
      "tools/include/uapi/linux/bpf.h", "tools/testing/selftests/bpf/verifier/jit.c", "lib/test_bpf.c"], "", "\tinsn->imm = BPF_NEW_OP;", {}),
+ "36-x-exclusion-docs-abi": ("[PATCH net-next] docs: net: Describe the carrier counter", ["Documentation/ABI/testing/sysfs-class-net"], "", "Counts carrier changes.", {}),
  "35-headers-keyword": ("[PATCH] lib: Fix an off-by-one in the bitmap parser", ["lib/bitmap.c"], "To: bpf@vger.kernel.org\n", "\treturn end;", {}),
 }
 
