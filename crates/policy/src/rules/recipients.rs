@@ -376,7 +376,7 @@ F:\t*/
     }
 
     #[test]
-    fn fixes_authors_belong_in_cc() {
+    fn fixes_authors_belong_in_cc() -> Result<(), String> {
         let r = fake();
         let fix = |cc: &str| {
             email(
@@ -402,6 +402,22 @@ F:\t*/
             )
             .is_empty()
         );
+        // Fixing your own commit: you are the sender.
+        let own = fix("")
+            .text
+            .map(|t| {
+                t.replace(
+                    "From: Me <me@example.org>",
+                    "From: Bug Author <BUG.author@example.org>",
+                )
+            })
+            .ok_or("no text")?;
+        let own = Item::from_email(
+            "own.patch",
+            Email::parse(own.as_bytes(), 1).map_err(|e| e.to_string())?,
+        );
+        assert!(run(&[own], &r, "fixes-author-cc").is_empty());
+        Ok(())
     }
 
     #[test]
