@@ -105,7 +105,10 @@ fn addresses(args: &RecipientsArgs) -> Result<Vec<String>, String> {
         None => std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?,
     };
     let repo = Repo::open(&dir).map_err(|e| e.to_string())?;
-    let session = Session::new(Some(repo), true, None);
+    // The target tree's list: from the patches' own subjects, else what the repository is
+    // set to (inferred only then: it reads config and may walk b4's commits).
+    let subject = texts.iter().find_map(|t| subject_tree(t));
+    let session = Session::new(Some(repo), subject.is_none(), None);
     let Some(repo) = session.repo.as_ref() else {
         return Err("no repository".to_owned());
     };
@@ -135,10 +138,7 @@ fn addresses(args: &RecipientsArgs) -> Result<Vec<String>, String> {
     let mut lists: Vec<String> = required_lists(&found)
         .map(|r: &Recipient| r.display.clone())
         .collect();
-    let tree = texts
-        .iter()
-        .find_map(|t| subject_tree(t))
-        .or(session.tree.as_ref().map(|(t, _)| *t));
+    let tree = subject.or(session.tree.as_ref().map(|(t, _)| *t));
     if let Some(t) = tree {
         lists.push(t.list().to_owned());
     }
