@@ -15,6 +15,7 @@ pub mod prefix;
 pub mod recipients;
 pub mod repo;
 pub mod rules;
+pub mod scope;
 pub mod tree;
 
 pub use config::Config;

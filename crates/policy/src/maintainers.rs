@@ -670,6 +670,11 @@ impl Maintainers {
         &self.text[e.name.0 as usize..e.name.1 as usize]
     }
 
+    /// The file's text, as parsed.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -11,37 +11,9 @@ use crate::maintainers::{Lookup, Maintainers, Role};
 use crate::message::Line;
 use crate::recipients::{addressed, fixes_authors, lookup_item, required_lists};
 use crate::repo::MaintainersAt;
-use crate::tree::Tree;
 
 const TO_CMD: &str = "git config sendemail.toCmd 'bpf-policy recipients --to'";
 const CC_CMD: &str = "git config sendemail.ccCmd 'bpf-policy recipients --cc'";
-
-/// Whether the BPF rules govern this patch.
-///
-/// The one call site for scope: the trees work adds scope detection to this crate (POLICY.md,
-/// "Scope"); until then this follows its outline with what exists: a BPF/netdev tree in the
-/// subject or the context is in; another subsystem's tree token in the prefix is out; a
-/// patch with no tree is in when addressed to bpf@/netdev@ or when it touches files of the
-/// BPF, NETWORKING or XDP entries of MAINTAINERS.
-fn in_scope(item: &Item, cx: &Context<'_>, found: &Lookup) -> bool {
-    if cx.tree_for(item).is_some() {
-        return true;
-    }
-    if item.prefix.as_ref().is_some_and(|p| !p.other.is_empty()) {
-        return false;
-    }
-    let lists = [Tree::Bpf.list(), Tree::Net.list()];
-    let to_us = addressed(item).is_some_and(|a| {
-        a.iter()
-            .any(|e| lists.iter().any(|l| e.eq_ignore_ascii_case(l)))
-    });
-    to_us
-        || found.all().any(|r| {
-            ["BPF", "NETWORKING", "XDP"]
-                .iter()
-                .any(|p| r.entry.starts_with(p))
-        })
-}
 
 /// A patch these rules judge: its MAINTAINERS lookup (None without a MAINTAINERS file) and
 /// the addresses it goes to.
@@ -85,13 +57,12 @@ fn judged<'a>(
     };
     candidates
         .into_iter()
-        .filter_map(|(item, to)| {
-            let found = m.and_then(|m| lookup_item(m, item));
-            in_scope(item, cx, found.as_ref().unwrap_or(&Lookup::default())).then_some(Judged {
-                item,
-                found,
-                to,
-            })
+        // Only patches in scope get here: check_scoped hands series rules the BPF and
+        // netdev patches of the series (POLICY.md, Scope).
+        .map(|(item, to)| Judged {
+            item,
+            found: m.and_then(|m| lookup_item(m, item)),
+            to,
         })
         .collect()
 }
