@@ -163,6 +163,9 @@ pub enum PendingCommit {
     /// `git commit --amend` (also a reword during `rebase -i`): the commit replaces HEAD, so
     /// its files are the index against HEAD's parent.
     Amend,
+    /// Not known which: git refuses a new commit that changes nothing before the hook runs
+    /// (short of `--allow-empty`), so an index equal to HEAD's tree means an amend.
+    Either,
 }
 
 impl fmt::Debug for Repo {
@@ -710,6 +713,13 @@ impl Repo {
             });
         };
         let env_index = env_path("GIT_INDEX_FILE").map(|p| workdir.join(p));
+        if pending == PendingCommit::Either {
+            let new = self.index_files(PendingCommit::New)?;
+            if !new.is_empty() || !self.has_commit("HEAD") {
+                return Ok(new);
+            }
+            return self.index_files(PendingCommit::Amend);
+        }
         let amend = pending == PendingCommit::Amend;
         self.either(
             |repo| {

@@ -78,6 +78,9 @@ pub enum PushKind {
     TreeUrl,
     /// `bpf-policy.pushRemote` names the remote (or is `*`): errors block.
     Configured,
+    /// No remote at all: a check run by hand (`pre-commit run --hook-stage pre-push
+    /// --from-ref A --to-ref B`), which is asked for its verdict: errors block.
+    ByHand,
     /// Anything else (a personal fork, a backup): findings are reported, nothing blocks.
     Other,
 }
@@ -94,6 +97,8 @@ impl PushTarget {
     pub fn kind(&self, config: &Config) -> PushKind {
         if infer::tree_from_url(&self.url).is_some() {
             PushKind::TreeUrl
+        } else if self.name.trim().is_empty() && self.url.trim().is_empty() {
+            PushKind::ByHand
         } else if config.is_push_remote(&self.name) {
             PushKind::Configured
         } else {

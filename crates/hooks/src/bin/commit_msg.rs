@@ -82,20 +82,14 @@ fn run() -> u8 {
         args.as_ref().map(|a| a.verbose),
         hints,
     );
-    let amend = match &args {
-        Some(a) => a.amend,
-        // Without the command line: git refuses a new commit that changes nothing before
-        // the hook runs (short of --allow-empty), so an index equal to HEAD is an amend.
-        None => session
-            .repo
-            .as_ref()
-            .is_some_and(|r| r.has_commit("HEAD") && r.staged_files().is_ok_and(|f| f.is_empty())),
-    };
+    // Without the command line, whether this is an amend is left to the repository to tell
+    // from the index, and only if a rule asks for the commit's files (a walk of the index).
+    let amend = args.as_ref().map(|a| a.amend);
     if let Some(r) = session.repo.as_mut() {
-        r.expect_commit(if amend {
-            PendingCommit::Amend
-        } else {
-            PendingCommit::New
+        r.expect_commit(match amend {
+            Some(true) => PendingCommit::Amend,
+            Some(false) => PendingCommit::New,
+            None => PendingCommit::Either,
         });
     }
 
@@ -140,6 +134,7 @@ fn run() -> u8 {
         );
     }
     if report(&diags, 1) {
+        let amend = amending(&session, amend);
         advise(&session, &path, &text, comment.as_deref(), &judged, amend, &diags);
         return EXIT_VIOLATION;
     }
@@ -148,16 +143,26 @@ fn run() -> u8 {
 
 /// Whether the commit being made changes nothing (index tree equal to HEAD's): b4's cover
 /// commit. Files that cannot be listed count as changes.
-fn index_unchanged(session: &Session, amend: bool) -> bool {
+fn index_unchanged(session: &Session, amend: Option<bool>) -> bool {
     let Some(repo) = &session.repo else {
         return false;
     };
-    if amend {
-        repo.staged_files().is_ok_and(|f| f.is_empty())
-    } else {
+    if amend == Some(false) {
         repo.pending_files_result()
             .is_some_and(|r| r.as_ref().is_ok_and(Vec::is_empty))
+    } else {
+        repo.staged_files().is_ok_and(|f| f.is_empty())
     }
+}
+
+/// Whether git is amending HEAD: as its command line said, else (see
+/// [`PendingCommit::Either`]) when the index equals HEAD's tree.
+fn amending(session: &Session, amend: Option<bool>) -> bool {
+    amend.unwrap_or_else(|| {
+        session.repo.as_ref().is_some_and(|r| {
+            r.has_commit("HEAD") && r.staged_files().is_ok_and(|f| f.is_empty())
+        })
+    })
 }
 
 /// One reading: its findings. Several (git's choice could not be told): an error blocks

@@ -90,6 +90,7 @@ fn run() -> u8 {
         }
         let why = match kind {
             PushKind::TreeUrl => "its URL names a tree",
+            PushKind::ByHand => "no remote named: checked as a submission",
             _ => "bpf-policy.pushRemote lists it",
         };
         say(
