@@ -80,7 +80,11 @@ fn script(r: &Repo, name: &str, body: &str) -> R<PathBuf> {
 fn bare_remote(r: &Repo, remote: &str, name: &str) -> R<PathBuf> {
     let bare = r.home.path().join(name);
     std::fs::create_dir_all(&bare)?;
-    let out = r.cmd("git").args(["init", "-q", "--bare"]).arg(&bare).output()?;
+    let out = r
+        .cmd("git")
+        .args(["init", "-q", "--bare"])
+        .arg(&bare)
+        .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
     r.git(&["remote", "add", remote, &bare.to_string_lossy()])?;
     Ok(bare)
@@ -114,14 +118,22 @@ fn push_to_a_fork_checks_only_what_is_not_public() -> TestResult {
     let r = installed(Some("bpf"))?;
     // The fork, listed as a submission remote so that errors there block, has an old
     // branch from before upstream's latest commit.
-    r.commit("kernel/bpf/core.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/core.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     bare_remote(&r, "fork", "fork.git")?;
     r.git(&["config", "bpf-policy.pushRemote", "fork"])?;
     r.git(&["push", "-q", "--no-verify", "fork", "master:refs/heads/old"])?;
     r.git(&["fetch", "-q", "fork"])?;
     // Upstream: a commit without sign-off or Fixes:, published long ago.
     bare_remote(&r, "upstream", "linux.git")?;
-    r.commit("kernel/bpf/core.c", "b\n", "bpf: Fix an old bug\n\nOld text.")?;
+    r.commit(
+        "kernel/bpf/core.c",
+        "b\n",
+        "bpf: Fix an old bug\n\nOld text.",
+    )?;
     r.git(&["push", "-q", "--no-verify", "upstream", "master"])?;
     r.git(&["fetch", "-q", "upstream"])?;
     // A new branch from upstream with one correct selftests change.
@@ -134,10 +146,20 @@ fn push_to_a_fork_checks_only_what_is_not_public() -> TestResult {
         &format!("selftests/bpf: Cover the old bug\n\n{WHY}\n\n{SOB}"),
     ])?;
     let out = push(&r, &["fork", "fix"])?;
-    assert!(out.status.success(), "upstream's commit was checked: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "upstream's commit was checked: {}",
+        stderr(&out)
+    );
     // Not by chance: a bad commit of our own on the same push is still refused.
     stage(&r, "kernel/bpf/core.c")?;
-    r.git(&["commit", "-q", "--no-verify", "-m", "bpf: Mine\n\nNo sign-off."])?;
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "bpf: Mine\n\nNo sign-off.",
+    ])?;
     let out = push(&r, &["fork", "fix"])?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
@@ -152,13 +174,26 @@ fn push_to_a_fork_checks_only_what_is_not_public() -> TestResult {
 fn which_pushes_are_submissions() -> TestResult {
     let r = installed(Some("bpf-next"))?;
     let backup = bare_remote(&r, "backup", "backup.git")?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     stage(&r, "kernel/bpf/a.c")?;
-    r.git(&["commit", "-q", "--no-verify", "-m", "bpf: Work in progress\n\nNo sign-off yet."])?;
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "bpf: Work in progress\n\nNo sign-off yet.",
+    ])?;
     let out = push(&r, &["backup", "master"])?;
     let err = stderr(&out);
     assert!(out.status.success(), "a backup push was blocked: {err}");
-    assert!(err.contains("error[signoff-missing]"), "still reported: {err}");
+    assert!(
+        err.contains("error[signoff-missing]"),
+        "still reported: {err}"
+    );
     assert!(err.contains("not blocked"), "{err}");
     let arrived = r
         .cmd("git")
@@ -170,7 +205,13 @@ fn which_pushes_are_submissions() -> TestResult {
 
     r.git(&["config", "bpf-policy.pushRemote", "*"])?;
     stage(&r, "kernel/bpf/a.c")?;
-    r.git(&["commit", "-q", "--no-verify", "-m", "bpf: More work\n\nStill none."])?;
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "bpf: More work\n\nStill none.",
+    ])?;
     let out = push(&r, &["backup", "master"])?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     r.git(&["config", "--unset-all", "bpf-policy.pushRemote"])?;
@@ -188,7 +229,11 @@ fn which_pushes_are_submissions() -> TestResult {
     ])?;
     let out = push(&r, &["bpf", "master"])?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("error[fixes-required]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[fixes-required]"),
+        "{}",
+        stderr(&out)
+    );
     Ok(())
 }
 
@@ -196,7 +241,11 @@ fn which_pushes_are_submissions() -> TestResult {
 #[test]
 fn tags_of_trees_do_not_stop_a_push() -> TestResult {
     let r = installed(Some("bpf-next"))?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     r.git(&["tag", "-a", "-m", "the tree", "v2.6.11-tree", "HEAD^{tree}"])?;
     r.git(&["tag", "plain-tree", "HEAD^{tree}"])?;
     let blob = r.git(&["rev-parse", "HEAD:kernel/bpf/a.c"])?;
@@ -212,7 +261,13 @@ fn tags_of_trees_do_not_stop_a_push() -> TestResult {
     assert!(out.status.success(), "{}", stderr(&out));
     // What the tags point at is still checked when it is a commit.
     stage(&r, "kernel/bpf/a.c")?;
-    r.git(&["commit", "-q", "--no-verify", "-m", "bpf: Bad\n\nNo sign-off."])?;
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "bpf: Bad\n\nNo sign-off.",
+    ])?;
     r.git(&["tag", "bad"])?;
     let out = push(&r, &["--tags", "origin"])?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -223,7 +278,11 @@ fn tags_of_trees_do_not_stop_a_push() -> TestResult {
 #[test]
 fn a_b4_marker_does_not_hide_a_patch() -> TestResult {
     let r = installed(Some("bpf-next"))?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     let tracking = "--- b4-submit-tracking ---\n# This section is used internally by b4 prep for tracking purposes.\n{\n  \"series\": {\n    \"revision\": 1,\n    \"prefixes\": [\"bpf-next\"]\n  }\n}\n";
     let sneaky = format!("bpf: Change a\n\nNo sign-off here.\n\n{tracking}");
     let out = commit_with(&r, "kernel/bpf/a.c", &["-q", "-m", &sneaky])?;
@@ -245,7 +304,10 @@ fn a_b4_marker_does_not_hide_a_patch() -> TestResult {
     let out = push(&r, &["origin", "master"])?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("signoff-missing") && !err.contains("EDITME"), "{err}");
+    assert!(
+        err.contains("signoff-missing") && !err.contains("EDITME"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -258,7 +320,9 @@ fn commit_file_keeps_hash_lines() -> TestResult {
     let msg = msg_file(
         &r,
         "msg",
-        &format!("bpf: Include the header\n\n#include <linux/bpf.h> is what the map code needs.\n\n{SOB}\n"),
+        &format!(
+            "bpf: Include the header\n\n#include <linux/bpf.h> is what the map code needs.\n\n{SOB}\n"
+        ),
     )?;
     let out = commit_with(&r, "kernel/bpf/a.c", &["-q", "-F", &msg.to_string_lossy()])?;
     assert!(out.status.success(), "{}", stderr(&out));
@@ -270,12 +334,25 @@ fn commit_file_keeps_hash_lines() -> TestResult {
 #[test]
 fn verbatim_cleanup_records_comments() -> TestResult {
     let r = installed(Some("bpf-next"))?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     r.git(&["config", "commit.cleanup", "verbatim"])?;
     let before = head(&r)?;
-    let msg = msg_file(&r, "msg", "# Please enter the commit message\n# (nothing else)\n")?;
+    let msg = msg_file(
+        &r,
+        "msg",
+        "# Please enter the commit message\n# (nothing else)\n",
+    )?;
     let out = commit_with(&r, "kernel/bpf/a.c", &["-q", "-F", &msg.to_string_lossy()])?;
-    assert_eq!(out.status.code(), Some(1), "recorded: {}", last_message(&r)?);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "recorded: {}",
+        last_message(&r)?
+    );
     assert_eq!(head(&r)?, before);
     // In the editor too (git keeps the template's own lines).
     let out = r
@@ -283,7 +360,12 @@ fn verbatim_cleanup_records_comments() -> TestResult {
         .args(["commit", "-q"])
         .env("GIT_EDITOR", "true")
         .output()?;
-    assert_eq!(out.status.code(), Some(1), "recorded: {}", last_message(&r)?);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "recorded: {}",
+        last_message(&r)?
+    );
     assert_eq!(head(&r)?, before);
     Ok(())
 }
@@ -292,7 +374,11 @@ fn verbatim_cleanup_records_comments() -> TestResult {
 #[test]
 fn typed_scissors_do_not_hide_what_git_records() -> TestResult {
     let r = installed(Some("bpf-next"))?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     let msg = msg_file(
         &r,
         "msg",
@@ -301,7 +387,12 @@ fn typed_scissors_do_not_hide_what_git_records() -> TestResult {
         ),
     )?;
     let out = commit_with(&r, "kernel/bpf/a.c", &["-q", "-F", &msg.to_string_lossy()])?;
-    assert_eq!(out.status.code(), Some(1), "recorded: {}", last_message(&r)?);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "recorded: {}",
+        last_message(&r)?
+    );
     assert!(stderr(&out).contains("no-stable-cc"), "{}", stderr(&out));
     // With the editor (cleanup strip, no -v) git drops the scissors line as a comment and
     // keeps the Cc: below it.
@@ -311,7 +402,12 @@ fn typed_scissors_do_not_hide_what_git_records() -> TestResult {
         .args(["commit", "-q"])
         .env("GIT_EDITOR", &editor)
         .output()?;
-    assert_eq!(out.status.code(), Some(1), "recorded: {}", last_message(&r)?);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "recorded: {}",
+        last_message(&r)?
+    );
     Ok(())
 }
 
@@ -320,13 +416,20 @@ fn typed_scissors_do_not_hide_what_git_records() -> TestResult {
 #[test]
 fn verbose_commit_advice_records_no_diff() -> TestResult {
     let r = installed(Some("bpf-next"))?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     stage(&r, "kernel/bpf/a.c")?;
     let body = msg_file(&r, "body", &format!("bpf: Change a\n\n{WHY}\n"))?;
     let editor = script(
         &r,
         "ed.sh",
-        &format!("{{ cat '{}'; cat \"$1\"; }} > \"$1.new\" && mv \"$1.new\" \"$1\"", body.display()),
+        &format!(
+            "{{ cat '{}'; cat \"$1\"; }} > \"$1.new\" && mv \"$1.new\" \"$1\"",
+            body.display()
+        ),
     )?;
     let out = r
         .cmd("git")
@@ -359,11 +462,19 @@ fn verbose_commit_advice_records_no_diff() -> TestResult {
 #[test]
 fn amend_of_a_selftests_commit() -> TestResult {
     let r = installed(Some("bpf"))?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     let out = commit_with(
         &r,
         "tools/testing/selftests/bpf/t.c",
-        &["-q", "-m", &format!("selftests/bpf: Fix a flaky test\n\n{WHY}\n\n{SOB}")],
+        &[
+            "-q",
+            "-m",
+            &format!("selftests/bpf: Fix a flaky test\n\n{WHY}\n\n{SOB}"),
+        ],
     )?;
     assert!(out.status.success(), "{}", stderr(&out));
     let out = r
@@ -387,7 +498,10 @@ fn amend_of_a_selftests_commit() -> TestResult {
         .output()?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("fixes-required") && err.contains("git commit --amend -e -F"), "{err}");
+    assert!(
+        err.contains("fixes-required") && err.contains("git commit --amend -e -F"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -395,12 +509,20 @@ fn amend_of_a_selftests_commit() -> TestResult {
 #[test]
 fn reword_during_interactive_rebase() -> TestResult {
     let r = installed(Some("bpf"))?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     for n in ["one", "two"] {
         let out = commit_with(
             &r,
             &format!("tools/testing/selftests/bpf/{n}.c"),
-            &["-q", "-m", &format!("selftests/bpf: Test {n}\n\n{WHY}\n\n{SOB}")],
+            &[
+                "-q",
+                "-m",
+                &format!("selftests/bpf: Test {n}\n\n{WHY}\n\n{SOB}"),
+            ],
         )?;
         assert!(out.status.success(), "{}", stderr(&out));
     }
@@ -411,7 +533,11 @@ fn reword_during_interactive_rebase() -> TestResult {
             .env("GIT_EDITOR", editor)
             .output()
     };
-    let retitle = script(&r, "retitle.sh", "sed -i -e '1s/Test one/Test the first case/' \"$1\"")?;
+    let retitle = script(
+        &r,
+        "retitle.sh",
+        "sed -i -e '1s/Test one/Test the first case/' \"$1\"",
+    )?;
     let out = reword(&retitle)?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
@@ -435,7 +561,10 @@ fn reword_during_interactive_rebase() -> TestResult {
         .env("GIT_EDITOR", "true")
         .output()?;
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(r.git(&["log", "-1", "--format=%B", "HEAD~1"])?.contains(SOB));
+    assert!(
+        r.git(&["log", "-1", "--format=%B", "HEAD~1"])?
+            .contains(SOB)
+    );
     assert_eq!(r.git(&["rev-list", "--count", "HEAD"])?.trim(), "3");
     Ok(())
 }
@@ -445,18 +574,33 @@ fn reword_during_interactive_rebase() -> TestResult {
 #[test]
 fn signoff_advice_at_commit_time() -> TestResult {
     let r = installed(Some("bpf-next"))?;
-    r.commit("kernel/bpf/a.c", "a\n", &format!("bpf: Base\n\n{WHY}\n\n{SOB}"))?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
     let base = head(&r)?;
-    let out = commit_with(&r, "kernel/bpf/b.c", &["-q", "-m", &format!("bpf: Add b\n\n{WHY}")])?;
+    let out = commit_with(
+        &r,
+        "kernel/bpf/b.c",
+        &["-q", "-m", &format!("bpf: Add b\n\n{WHY}")],
+    )?;
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(!err.contains("--amend"), "{err}");
     assert!(err.contains("git commit -s"), "{err}");
     let out = run_advice(&r, &err, "true")?;
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(r.git(&["rev-parse", "HEAD~1"])?.trim(), base, "a new commit");
+    assert_eq!(
+        r.git(&["rev-parse", "HEAD~1"])?.trim(),
+        base,
+        "a new commit"
+    );
     assert!(last_message(&r)?.contains(SOB));
-    assert!(r.git(&["show", "--stat", "HEAD"])?.contains("kernel/bpf/b.c"));
+    assert!(
+        r.git(&["show", "--stat", "HEAD"])?
+            .contains("kernel/bpf/b.c")
+    );
     Ok(())
 }
 
@@ -473,10 +617,17 @@ fn advice_is_shell_quoted() -> TestResult {
     };
     // The repository itself sits in the crafted directory.
     let root = crafted.path().to_path_buf();
-    let out = crafted.cmd("git").args(["init", "-q", "-b", "master"]).output()?;
+    let out = crafted
+        .cmd("git")
+        .args(["init", "-q", "-b", "master"])
+        .output()?;
     assert!(out.status.success());
     installed_in(&crafted, Some("bpf-next"))?;
-    let out = commit_with(&crafted, "kernel/bpf/a.c", &["-q", "-m", &format!("bpf: Add a\n\n{WHY}")])?;
+    let out = commit_with(
+        &crafted,
+        "kernel/bpf/a.c",
+        &["-q", "-m", &format!("bpf: Add a\n\n{WHY}")],
+    )?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     let out = run_advice(&crafted, &err, "true")?;

@@ -156,7 +156,9 @@ pub fn parse_commit_args<S: AsRef<str>>(args: &[S]) -> CommitArgs {
                 _ => continue,
             };
             let value = if LONG_VALUE.contains(&full) {
-                inline.map(str::to_owned).or_else(|| it.next().map(str::to_owned))
+                inline
+                    .map(str::to_owned)
+                    .or_else(|| it.next().map(str::to_owned))
             } else {
                 None
             };
@@ -278,15 +280,17 @@ impl FileHints {
         let Some(c) = comment else {
             return FileHints::default();
         };
-        let ignored = format!("{c} with '{c}' will be ignored, and an empty message aborts the commit.");
-        let kept = format!("{c} with '{c}' will be kept; you may remove them yourself if you want to.");
+        let ignored =
+            format!("{c} with '{c}' will be ignored, and an empty message aborts the commit.");
+        let kept =
+            format!("{c} with '{c}' will be kept; you may remove them yourself if you want to.");
         let explained = format!("{c} Do not modify or remove the line above.");
         let mut h = FileHints::default();
         for (i, l) in raw.iter().enumerate() {
             h.strip_hint |= l.text == ignored;
             h.keep_hint |= l.text == kept;
-            h.git_scissors |= is_scissors(&l.text, c)
-                && raw.get(i + 1).is_some_and(|n| n.text == explained);
+            h.git_scissors |=
+                is_scissors(&l.text, c) && raw.get(i + 1).is_some_and(|n| n.text == explained);
         }
         h
     }
@@ -376,7 +380,14 @@ mod tests {
     #[test]
     fn argv_of_git() {
         let v = |s: &[&str]| s.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
-        let argv = v(&["/usr/bin/git", "-c", "a=b", "--no-pager", "commit", "--amend"]);
+        let argv = v(&[
+            "/usr/bin/git",
+            "-c",
+            "a=b",
+            "--no-pager",
+            "commit",
+            "--amend",
+        ]);
         assert_eq!(after_commit(&argv), Some(&argv[5..]));
         assert_eq!(after_commit(&v(&["git", "ci", "--amend"])), None);
         assert_eq!(after_commit(&v(&["sh", "commit"])), None);
@@ -389,22 +400,40 @@ mod tests {
         assert_eq!(
             readings(None, None, None, none),
             vec![
-                Reading { mode: Mode::Strip, cut: false },
-                Reading { mode: Mode::Whitespace, cut: false }
+                Reading {
+                    mode: Mode::Strip,
+                    cut: false
+                },
+                Reading {
+                    mode: Mode::Whitespace,
+                    cut: false
+                }
             ]
         );
         assert_eq!(
             readings(Some("verbatim"), Some(true), None, none),
-            vec![Reading { mode: Mode::Verbatim, cut: false }]
+            vec![Reading {
+                mode: Mode::Verbatim,
+                cut: false
+            }]
         );
-        let strip = FileHints { strip_hint: true, ..none };
+        let strip = FileHints {
+            strip_hint: true,
+            ..none
+        };
         assert_eq!(
             readings(None, None, None, strip),
-            vec![Reading { mode: Mode::Strip, cut: false }]
+            vec![Reading {
+                mode: Mode::Strip,
+                cut: false
+            }]
         );
         assert_eq!(
             readings(Some("scissors"), Some(true), None, none),
-            vec![Reading { mode: Mode::Whitespace, cut: true }]
+            vec![Reading {
+                mode: Mode::Whitespace,
+                cut: true
+            }]
         );
     }
 }

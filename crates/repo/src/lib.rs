@@ -764,7 +764,10 @@ impl Repo {
                     Ok(o) => o,
                     Err(e) => return Err(lib_rev_error(rev, e)),
                 };
-                Ok(obj.peel(git2::ObjectType::Commit).ok().map(|c| c.id().to_string()))
+                Ok(obj
+                    .peel(git2::ObjectType::Commit)
+                    .ok()
+                    .map(|c| c.id().to_string()))
             },
             |cmd| cmd.commit_of(rev),
         )

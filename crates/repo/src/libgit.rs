@@ -242,8 +242,7 @@ pub(crate) fn public_commit_ids(
         for reference in repo.references_glob(&format!("{prefix}*"))? {
             let reference = reference?;
             let name = reference.name_bytes();
-            if !name.starts_with(prefix.as_bytes()) || except.iter().any(|e| e.as_bytes() == name)
-            {
+            if !name.starts_with(prefix.as_bytes()) || except.iter().any(|e| e.as_bytes() == name) {
                 continue;
             }
             if let Ok(commit) = reference.peel(ObjectType::Commit) {

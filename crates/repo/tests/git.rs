@@ -699,7 +699,10 @@ fn check_push_bounds(tmp: &Path, clone_args: &[&str]) -> TestResult {
 
     // What a push adds: history any remote-tracking ref or tag reaches is public; a tag
     // being pushed is not; a tag of a tree carries no commits.
-    git(&dir, &["tag", "-a", "-m", "tree", "tree-tag", "HEAD^{tree}"])?;
+    git(
+        &dir,
+        &["tag", "-a", "-m", "tree", "tree-tag", "HEAD^{tree}"],
+    )?;
     git(&dir, &["tag", "mine", &n1])?;
     let zero = "0".repeat(h.c2.len());
     let update = |local: &str, id: &str| {
@@ -716,7 +719,11 @@ fn check_push_bounds(tmp: &Path, clone_args: &[&str]) -> TestResult {
         update("refs/tags/mine", &n1)?,
         update("refs/heads/topic", &n2)?,
     ])?;
-    assert_eq!(ids(&pushed), vec![&*n1, &*n2], "a tag being pushed is not public");
+    assert_eq!(
+        ids(&pushed),
+        vec![&*n1, &*n2],
+        "a tag being pushed is not public"
+    );
     assert!(repo.commit_of(tree_tag.trim())?.is_none());
     assert!(repo.commit_of(&"1".repeat(h.c2.len())).is_err());
     Ok(())

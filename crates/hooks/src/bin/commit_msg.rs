@@ -73,9 +73,10 @@ fn run() -> u8 {
     });
     // git sets GIT_EDITOR=: for hooks when it opens no editor; a user's own GIT_EDITOR=:
     // looks the same, so ':' alone does not settle it.
-    let editor = args.as_ref().map(|a| a.editor).or_else(|| {
-        (std::env::var_os("GIT_EDITOR").is_none_or(|e| e != ":")).then_some(true)
-    });
+    let editor = args
+        .as_ref()
+        .map(|a| a.editor)
+        .or_else(|| (std::env::var_os("GIT_EDITOR").is_none_or(|e| e != ":")).then_some(true));
     let readings = invocation::readings(
         cleanup.as_deref(),
         editor,
@@ -122,7 +123,12 @@ fn run() -> u8 {
     // commit is not; they run at push and send time.
     let found: Vec<(Reading, Vec<Diagnostic>)> = judged
         .iter()
-        .map(|(r, item)| (*r, session.check_scoped(std::slice::from_ref(item), Scope::Items)))
+        .map(|(r, item)| {
+            (
+                *r,
+                session.check_scoped(std::slice::from_ref(item), Scope::Items),
+            )
+        })
         .collect();
     let diags = merge_readings(found);
     if let Some(Err(e)) = session.repo.as_ref().and_then(Repo::pending_files_result) {
@@ -135,7 +141,15 @@ fn run() -> u8 {
     }
     if report(&diags, 1) {
         let amend = amending(&session, amend);
-        advise(&session, &path, &text, comment.as_deref(), &judged, amend, &diags);
+        advise(
+            &session,
+            &path,
+            &text,
+            comment.as_deref(),
+            &judged,
+            amend,
+            &diags,
+        );
         return EXIT_VIOLATION;
     }
     EXIT_OK
@@ -159,9 +173,10 @@ fn index_unchanged(session: &Session, amend: Option<bool>) -> bool {
 /// [`PendingCommit::Either`]) when the index equals HEAD's tree.
 fn amending(session: &Session, amend: Option<bool>) -> bool {
     amend.unwrap_or_else(|| {
-        session.repo.as_ref().is_some_and(|r| {
-            r.has_commit("HEAD") && r.staged_files().is_ok_and(|f| f.is_empty())
-        })
+        session
+            .repo
+            .as_ref()
+            .is_some_and(|r| r.has_commit("HEAD") && r.staged_files().is_ok_and(|f| f.is_empty()))
     })
 }
 
@@ -179,7 +194,9 @@ fn merge_readings(mut found: Vec<(Reading, Vec<Diagnostic>)>) -> Vec<Diagnostic>
             if out.iter().any(|o| key(o) == key(d)) {
                 continue;
             }
-            let in_all = found.iter().all(|(_, ds)| ds.iter().any(|o| key(o) == key(d)));
+            let in_all = found
+                .iter()
+                .all(|(_, ds)| ds.iter().any(|o| key(o) == key(d)));
             let mut d = d.clone();
             if d.severity == Severity::Error && !in_all {
                 d.severity = Severity::Warning;
@@ -229,9 +246,8 @@ fn advise(
         if signoff { " -s" } else { "" },
         quote_path(&saved)
     );
-    let rebasing = git_dir.is_some_and(|d| {
-        d.join("rebase-merge").is_dir() || d.join("rebase-apply").is_dir()
-    });
+    let rebasing =
+        git_dir.is_some_and(|d| d.join("rebase-merge").is_dir() || d.join("rebase-apply").is_dir());
     let then = if rebasing {
         "\n  then continue with: git rebase --continue"
     } else {
