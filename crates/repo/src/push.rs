@@ -117,7 +117,16 @@ impl Repo {
     /// tag of a tree, as linux.git's `v2.6.11-tree`) carry no commits and are skipped.
     pub fn pushed_commits(&self, updates: &[PushUpdate]) -> Result<Vec<CommitData>, RepoError> {
         let pushed: Vec<&str> = updates.iter().map(|u| u.local_ref.as_str()).collect();
-        let public = self.public_commit_ids(&pushed)?;
+        // Ref globs let the walk peel the refs itself (and skip tags of trees) at no cost
+        // here; only a push of tags or remote-tracking refs needs the list without those.
+        let public = if pushed
+            .iter()
+            .any(|r| r.starts_with("refs/tags/") || r.starts_with("refs/remotes/"))
+        {
+            self.public_commit_ids(&pushed)?
+        } else {
+            vec!["refs/remotes/*".to_owned(), "refs/tags/*".to_owned()]
+        };
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for u in updates.iter().filter(|u| !u.is_delete()) {
