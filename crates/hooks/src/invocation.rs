@@ -211,21 +211,24 @@ pub fn parse_commit_args<S: AsRef<str>>(args: &[S]) -> CommitArgs {
 /// command making the commit).
 pub fn commit_args() -> Option<CommitArgs> {
     let mut pid = std::os::unix::process::parent_id();
-    for _ in 0..8 {
+    // git runs the hook, or a shell shim or hook manager does: the first git found above is
+    // the one. Only its command line is read; the others cost one small read each.
+    for _ in 0..6 {
         if pid <= 1 {
             return None;
         }
         let proc = Path::new("/proc").join(pid.to_string());
-        let cmdline = std::fs::read(proc.join("cmdline")).ok()?;
-        let argv: Vec<String> = cmdline
-            .split(|&b| b == 0)
-            .filter(|a| !a.is_empty())
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
-        if let Some(rest) = after_commit(&argv) {
-            return Some(parse_commit_args(rest));
+        let (comm, parent) = stat_of(&proc)?;
+        if comm == "git" || comm == "git-commit" {
+            let cmdline = std::fs::read(proc.join("cmdline")).ok()?;
+            let argv: Vec<String> = cmdline
+                .split(|&b| b == 0)
+                .filter(|a| !a.is_empty())
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            return after_commit(&argv).map(parse_commit_args);
         }
-        pid = parent_of(&proc)?;
+        pid = parent;
     }
     None
 }
@@ -253,12 +256,15 @@ fn after_commit(argv: &[String]) -> Option<&[String]> {
     None
 }
 
-/// The parent pid from /proc/<pid>/stat (the field after the command name, which may hold
-/// spaces and parentheses itself).
-fn parent_of(proc: &Path) -> Option<u32> {
+/// The command name and parent pid from /proc/<pid>/stat (`pid (comm) state ppid ...`; the
+/// name may hold spaces and parentheses itself).
+fn stat_of(proc: &Path) -> Option<(String, u32)> {
     let stat = std::fs::read_to_string(proc.join("stat")).ok()?;
-    let after = &stat[stat.rfind(')')? + 1..];
-    after.split_whitespace().nth(1)?.parse().ok()
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let comm = stat.get(open + 1..close)?.to_owned();
+    let parent = stat.get(close + 1..)?.split_whitespace().nth(1)?.parse().ok()?;
+    Some((comm, parent))
 }
 
 /// What the message file shows of how git was run: git writes its cleanup hint and its
