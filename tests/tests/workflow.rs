@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use bpf_policy_e2e::{Repo, TestResult, release_target_dir, stderr, stdout, workspace_root};
+use bpf_policy_e2e::{
+    Repo, TestResult, release_bin, release_target_dir, stderr, stdout, workspace_root,
+};
 
 type R<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -407,6 +409,48 @@ fn typed_scissors_do_not_hide_what_git_records() -> TestResult {
         Some(1),
         "recorded: {}",
         last_message(&r)?
+    );
+    Ok(())
+}
+
+/// Run outside `git commit` with `GIT_EDITOR=:` (which git sets for `-m`/`-F`, and users set
+/// too), the hook cannot tell whether git drops `#` lines: an error blocks only when it holds
+/// in every reading in which git records the message.
+#[test]
+fn undecidable_cleanup_judges_both_readings() -> TestResult {
+    let r = Repo::new()?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )?;
+    let hook = |text: &str| -> R<Output> {
+        let msg = msg_file(&r, "msg", text)?;
+        Ok(r.cmd(release_bin("bpf-policy-commit-msg")?)
+            .arg(&msg)
+            .env("GIT_EDITOR", ":")
+            .output()?)
+    };
+    // Stripped, the body is gone; kept, it is the body: not an error.
+    let out = hook(&format!(
+        "bpf: Include the header\n\n#include <linux/bpf.h> is what the map code needs.\n\n{SOB}\n"
+    ))?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[message-empty]"),
+        "{}",
+        stderr(&out)
+    );
+    // Stripped, git aborts the commit; kept, it records a comment: that one is judged.
+    let out = hook("# nothing but a comment\n")?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Broken in both readings: blocked.
+    let out = hook(&format!("bpf: No sign-off\n\n{WHY}\n"))?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[signoff-missing]"),
+        "{}",
+        stderr(&out)
     );
     Ok(())
 }

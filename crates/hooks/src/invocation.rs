@@ -263,7 +263,12 @@ fn stat_of(proc: &Path) -> Option<(String, u32)> {
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
     let comm = stat.get(open + 1..close)?.to_owned();
-    let parent = stat.get(close + 1..)?.split_whitespace().nth(1)?.parse().ok()?;
+    let parent = stat
+        .get(close + 1..)?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
     Some((comm, parent))
 }
 

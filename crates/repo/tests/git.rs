@@ -716,7 +716,11 @@ fn check_push_bounds(tmp: &Path, clone_args: &[&str]) -> TestResult {
     ])?;
     assert_eq!(ids(&pushed), vec![&*n2], "the local tag mine hides n1");
     let pushed = repo.pushed_commits(&[update("refs/heads/topic", &n2)?])?;
-    assert_eq!(ids(&pushed), vec![&*n2], "tags hide, and a tag of a tree is no commit");
+    assert_eq!(
+        ids(&pushed),
+        vec![&*n2],
+        "tags hide, and a tag of a tree is no commit"
+    );
     let pushed = repo.pushed_commits(&[
         update("refs/tags/mine", &n1)?,
         update("refs/heads/topic", &n2)?,
