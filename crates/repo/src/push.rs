@@ -111,21 +111,24 @@ impl Repo {
     /// Commits the updates would add to the remote, oldest first, each once.
     ///
     /// Commits reachable from any remote-tracking ref or tag are public already (upstream's
-    /// history, fetched from whichever remote) and are never listed; refs being pushed do not
+    /// history, fetched from whichever remote) and are never listed; tags being pushed do not
     /// count, so pushing a new tag still checks what it points at. Where the remote's old id
     /// is known locally, it bounds the walk too. Updates of objects that are not commits (a
     /// tag of a tree, as linux.git's `v2.6.11-tree`) carry no commits and are skipped.
     pub fn pushed_commits(&self, updates: &[PushUpdate]) -> Result<Vec<CommitData>, RepoError> {
-        let pushed: Vec<&str> = updates.iter().map(|u| u.local_ref.as_str()).collect();
-        // Ref globs let the walk peel the refs itself (and skip tags of trees) at no cost
-        // here; only a push of tags or remote-tracking refs needs the list without those.
-        let public = if pushed
+        // A tag being pushed is being published now: what it points at is not public yet.
+        // Remote-tracking refs are copies of what remotes have, even when pushed (--mirror).
+        let pushed_tags: Vec<&str> = updates
             .iter()
-            .any(|r| r.starts_with("refs/tags/") || r.starts_with("refs/remotes/"))
-        {
-            self.public_commit_ids(&pushed)?
-        } else {
+            .map(|u| u.local_ref.as_str())
+            .filter(|r| r.starts_with("refs/tags/"))
+            .collect();
+        // Ref globs let the walk peel the refs itself (and skip tags of trees) at no cost
+        // here; only a push of tags needs the list without them.
+        let public = if pushed_tags.is_empty() {
             vec!["refs/remotes/*".to_owned(), "refs/tags/*".to_owned()]
+        } else {
+            self.public_commit_ids(&pushed_tags)?
         };
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
