@@ -3,18 +3,16 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use bpf_policy::Diagnostic;
 use bpf_policy::diag::Level;
-use bpf_policy::input::{As, InputError, read_items};
+use bpf_policy::input::{As, InputError, read_input};
 use bpf_policy::item::{Item, ItemKind};
 use bpf_policy::message::CommentChar;
 use bpf_policy::render::{Format, render, reporter};
 use bpf_policy::tree::Tree;
-use bpf_policy::{Diagnostic, Severity};
 use bpf_policy_repo::{Repo, Session};
 
-use crate::{
-    AsArg, CheckArgs, EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, FormatArg, print_out, use_color,
-};
+use crate::{AsArg, CheckArgs, EXIT_UNUSABLE, FormatArg, print_out, use_color};
 
 /// Files larger than this are refused before they are read.
 const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -44,7 +42,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     match run_inner(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("bpf-policy: {e}");
+            crate::say(format_args!("{e}"));
             EXIT_UNUSABLE
         }
     }
@@ -69,7 +67,8 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             .ok_or_else(|| Unusable::Usage(format!("-W {spec}: expected RULE=LEVEL")))?;
         let rule = bpf_policy::config::find_rule(id.trim()).ok_or_else(|| {
             Unusable::Usage(format!(
-                "-W {spec}: no rule is called '{id}' (bpf-policy rules lists them)"
+                "-W {spec}: {}",
+                bpf_policy::config::unknown_rule_message(id.trim())
             ))
         })?;
         let level: Level = level.parse().map_err(|e: bpf_policy::diag::BadSeverity| {
@@ -79,14 +78,14 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     }
     if args.verbose {
         match &session.repo {
-            Some(r) => eprintln!("bpf-policy: repository {}", r.git_dir().display()),
-            None => eprintln!("bpf-policy: no repository"),
+            Some(r) => crate::say(format_args!("repository {}", r.git_dir().display())),
+            None => crate::say(format_args!("no repository")),
         }
         match &session.tree {
-            Some((t, s)) => eprintln!("bpf-policy: target tree {t} (from {s})"),
-            None => {
-                eprintln!("bpf-policy: target tree unknown; each patch's subject prefix decides")
-            }
+            Some((t, s)) => crate::say(format_args!("target tree {t} (from {s})")),
+            None => crate::say(format_args!(
+                "target tree unknown; each patch's subject prefix decides"
+            )),
         }
     }
     let comment = session.comment_char();
@@ -95,6 +94,8 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     let mut series: Vec<Item> = Vec::new();
     let mut singles: Vec<Item> = Vec::new();
     let mut inputs = 0usize;
+    // A directory is a whole series by definition: its gaps are real ones.
+    let mut directory = false;
     if let Some(range) = &args.range {
         let Some(r) = &session.repo else {
             return Err(Unusable::NoRepo(
@@ -139,10 +140,18 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             FormatArg::Checkpatch => "-",
             _ => "<stdin>",
         };
+        directory = paths.iter().any(|p| p.is_dir());
         for p in &paths {
             match load(p, mode, &comment, stdin_name) {
-                Ok(items) => {
-                    inputs += 1;
+                Ok((items, files, skipped)) => {
+                    // Files read, so a directory of three patches and the same three patches
+                    // named one by one are both "3 inputs".
+                    inputs += files;
+                    if args.verbose {
+                        for s in skipped {
+                            eprintln!("bpf-policy: {s}: not checked");
+                        }
+                    }
                     for item in items {
                         if item.kind == ItemKind::Email {
                             series.push(item);
@@ -156,8 +165,45 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         }
     }
 
+    if args.verbose {
+        for (item, d) in series.iter().chain(&singles).zip(
+            session.scope(&series).into_iter().chain(
+                singles
+                    .iter()
+                    .flat_map(|i| session.scope(std::slice::from_ref(i))),
+            ),
+        ) {
+            let verdict = if item.pull_request {
+                "a pull request, pull-request-subject only"
+            } else if d.in_scope {
+                "BPF/netdev work"
+            } else {
+                "not BPF/netdev work, kernel-wide rules only"
+            };
+            eprintln!("bpf-policy: {}: {verdict}: {}", item.origin, d.why);
+        }
+    }
+    // One part of an n/m series given alone (b4 prep --check feeds one patch at a time):
+    // whether the rest exists cannot be known, so series rules would only guess.
+    let lone_part = args.range.is_none()
+        && !directory
+        && inputs == 1
+        && series.len() == 1
+        && series[0]
+            .prefix
+            .as_ref()
+            .and_then(|p| p.total())
+            .is_some_and(|m| m > 1);
     let mut diags: Vec<Diagnostic> = Vec::new();
-    if !series.is_empty() {
+    if lone_part {
+        if args.verbose {
+            eprintln!(
+                "bpf-policy: {}: one part of a series given alone: series rules need the whole series",
+                series[0].origin
+            );
+        }
+        diags.extend(session.check_scoped(&series, bpf_policy::rules::Scope::Items));
+    } else if !series.is_empty() {
         diags.extend(session.check(&series));
     }
     for item in &singles {
@@ -173,14 +219,12 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         print_out(&render(report.as_ref(), &diags, inputs));
     }
     for e in &unusable {
-        eprintln!("bpf-policy: {e}");
+        crate::say(format_args!("{e}"));
     }
-    Ok(if !unusable.is_empty() {
-        EXIT_UNUSABLE
-    } else if diags.iter().any(|d| d.severity == Severity::Error) {
-        EXIT_VIOLATION
+    Ok(if unusable.is_empty() {
+        bpf_policy::exit::for_diagnostics(&diags)
     } else {
-        EXIT_OK
+        EXIT_UNUSABLE
     })
 }
 
@@ -214,8 +258,11 @@ fn open_repo(args: &CheckArgs) -> Result<Option<Repo>, Unusable> {
 /// standard output as a checkpatch warning instead.
 fn warn(args: &CheckArgs, msg: &str) {
     match args.format {
-        FormatArg::Checkpatch => print_out(&format!("WARNING:BPF_POLICY: {msg}\n")),
-        FormatArg::Human | FormatArg::Json => eprintln!("bpf-policy: warning: {msg}"),
+        FormatArg::Checkpatch => print_out(&format!(
+            "WARNING:BPF_POLICY: {}\n",
+            bpf_policy::render::terminal_safe(msg)
+        )),
+        FormatArg::Human | FormatArg::Json => crate::say(format_args!("warning: {msg}")),
     }
 }
 
@@ -225,12 +272,17 @@ fn is_series_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "patch" || e == "eml") && p.is_file()
 }
 
+/// The items of one path, how many files they came from (a directory's patches count one
+/// each; standard input, a message or an mbox is one), and a note for each email in it that
+/// is not a patch.
+type Loaded = (Vec<Item>, usize, Vec<String>);
+
 fn load(
     path: &Path,
     mode: As,
     comment: &CommentChar,
     stdin_name: &str,
-) -> Result<Vec<Item>, Unusable> {
+) -> Result<Loaded, Unusable> {
     let name = path.display().to_string();
     if name == "-" {
         let mut buf = Vec::new();
@@ -245,10 +297,12 @@ fn load(
         if buf.len() as u64 > MAX_FILE_BYTES {
             return Err(Unusable::Huge("<stdin>".into()));
         }
-        return read_items(stdin_name, &buf, mode, comment).map_err(|source| Unusable::Input {
-            path: "<stdin>".into(),
-            source,
-        });
+        return read_input(stdin_name, &buf, mode, comment)
+            .map(|r| noted(stdin_name, r))
+            .map_err(|source| Unusable::Input {
+                path: "<stdin>".into(),
+                source,
+            });
     }
     let meta = std::fs::metadata(path).map_err(|source| Unusable::Io {
         path: name.clone(),
@@ -269,15 +323,18 @@ fn load(
             return Err(Unusable::EmptyDir(name));
         }
         let mut items = Vec::new();
+        let mut skipped = Vec::new();
         for p in &patches {
-            items.extend(load(
+            let (i, _, s) = load(
                 p,
                 if mode == As::Auto { As::Email } else { mode },
                 comment,
                 stdin_name,
-            )?);
+            )?;
+            items.extend(i);
+            skipped.extend(s);
         }
-        return Ok(items);
+        return Ok((items, patches.len(), skipped));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Unusable::Huge(name));
@@ -286,6 +343,17 @@ fn load(
         path: name.clone(),
         source,
     })?;
-    read_items(&name, &bytes, mode, comment)
+    read_input(&name, &bytes, mode, comment)
+        .map(|r| noted(&name, r))
         .map_err(|source| Unusable::Input { path: name, source })
+}
+
+/// Emails that are not patches are left alone (POLICY.md, Scope); say which, for --verbose.
+fn noted(name: &str, r: bpf_policy::input::Read) -> Loaded {
+    let notes = r
+        .skipped
+        .into_iter()
+        .map(|(line, why)| format!("{name}: email at line {line}: {why}"))
+        .collect();
+    (r.items, 1, notes)
 }

@@ -176,6 +176,28 @@ fn series_needs_a_real_cover_letter() -> TestResult {
 }
 
 #[test]
+fn a_directory_and_its_files_are_the_same_inputs() -> TestResult {
+    let r = Repo::new()?;
+    three_commits(&r)?;
+    let (dir, files) =
+        r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
+    assert_eq!(files.len(), 3);
+    let by_dir = bpf_policy(&r, &["check", &dir.to_string_lossy()])?;
+    let mut args = vec!["check".to_owned()];
+    args.extend(strs(&files));
+    let by_file = bpf_policy(&r, &args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    assert_eq!(by_dir.status.code(), Some(1));
+    assert!(
+        stdout(&by_dir).ends_with("in 3 inputs: not ready to send\n"),
+        "{}",
+        stdout(&by_dir)
+    );
+    assert_eq!(stdout(&by_dir), stdout(&by_file));
+    assert_eq!(by_dir.status.code(), by_file.status.code());
+    Ok(())
+}
+
+#[test]
 fn cover_letter_without_description() -> TestResult {
     let r = Repo::new()?;
     three_commits(&r)?;
@@ -282,10 +304,13 @@ fn stable_cc_above_the_line_is_an_error_below_it_fine() -> TestResult {
 
 #[test]
 fn corpus_through_the_command() -> TestResult {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/corpus");
     let mut files: Vec<String> = Vec::new();
     for d in ["libbpf-accepted", "bpftool-accepted"] {
-        for e in std::fs::read_dir(root.join(d))? {
+        let dir = root.join(d);
+        let rd = std::fs::read_dir(&dir)
+            .map_err(|e| format!("test data {} is missing: {e}", dir.display()))?;
+        for e in rd {
             let p = e?.path();
             if p.extension().is_some_and(|x| x == "msg") {
                 files.push(p.to_string_lossy().into_owned());
@@ -445,11 +470,40 @@ fn config_regrades_and_disables() -> TestResult {
         json(&r, &["--no-repo", &f])?,
         (Some(1), vec!["signoff-missing".to_owned()])
     );
-    // A typo in config is reported, not ignored.
+    // enable turns back on a rule whose severity is off, though git writes it first.
+    r.git(&[
+        "config",
+        "--unset-all",
+        "bpf-policy.signoff-missing.severity",
+    ])?;
+    r.git(&["config", "bpf-policy.tree", "bpf-next"])?;
+    r.git(&["config", "bpf-policy.signoff-missing.severity", "off"])?;
+    r.git(&["config", "--add", "bpf-policy.enable", "signoff-missing"])?;
+    let file = std::fs::read_to_string(r.path().join(".git/config"))?;
+    assert!(
+        file.find("enable") < file.find("severity = off"),
+        "git wrote them in the order the test means to check: {file}"
+    );
+    assert_eq!(
+        json(&r, &[&f])?,
+        (Some(1), vec!["signoff-missing".to_owned()])
+    );
+    // A typo in config, or in -W, is reported with the rule it most likely meant.
     r.git(&["config", "bpf-policy.fixes-advisd.severity", "off"])?;
     let out = bpf_policy(&r, &["check", &f])?;
     assert!(
-        stderr(&out).contains("did you mean fixes-advised"),
+        stderr(&out).contains(
+            "git config bpf-policy.fixes-advisd.severity: no rule is called 'fixes-advisd'; did you mean 'fixes-advised'?"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = bpf_policy(&r, &["check", "-W", "signof-missing=off", &f])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "-W signof-missing=off: no rule is called 'signof-missing'; did you mean 'signoff-missing'?"
+        ),
         "{}",
         stderr(&out)
     );
@@ -477,6 +531,11 @@ fn rules_and_explain_come_from_the_table() -> TestResult {
             "{e}"
         );
     }
+    // Which patches a rule judges (POLICY.md, Scope).
+    let e = stdout(&bpf_policy(&r, &["explain", "signoff-missing"])?);
+    assert!(e.contains("a kernel-wide rule"), "{e}");
+    let e = stdout(&bpf_policy(&r, &["explain", "no-stable-cc"])?);
+    assert!(e.contains("BPF and netdev work only"), "{e}");
     let out = bpf_policy(&r, &["explain", "fixes-requierd"])?;
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("did you mean 'fixes-required'"));
@@ -494,6 +553,7 @@ fn bpf_policy_ids() -> Vec<String> {
         "fixes-advised",
         "fixes-format",
         "fixes-commit",
+        "fixes-tree",
         "message-empty",
         "signoff-missing",
         "signoff-author",
@@ -511,6 +571,9 @@ fn bpf_policy_ids() -> Vec<String> {
         "samples-not-selftests",
         "merge-window",
         "fixup-commit",
+        "series-too-long",
+        "changelog-placement",
+        "pull-request-subject",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -531,6 +594,62 @@ fn color_only_when_asked_or_on_a_terminal() -> TestResult {
     let out = bpf_policy(&r, &["check", "--color=always", &f])?;
     assert!(stdout(&out).contains('\x1b'));
     Ok(())
+}
+
+#[test]
+fn terminal_escapes_in_checked_text_are_shown_escaped() -> TestResult {
+    let r = Repo::new()?;
+    let p = r.path().join("m\u{1b}[2J.txt");
+    // An OSC sequence that would retitle the terminal, and a screen clear.
+    std::fs::write(
+        &p,
+        "Add a thing \u{1b}]0;owned\u{7}\n\nBecause \u{1b}[2J.\n\nCc: stable@vger.kernel.org\n",
+    )?;
+    let f = p.to_string_lossy().into_owned();
+    for format in ["human", "checkpatch"] {
+        let out = bpf_policy(&r, &["check", "--color", "always", "--format", format, &f])?;
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("\\x1b]0;owned\\x07"), "{text}");
+        assert!(text.contains("m\\x1b[2J.txt"), "{text}");
+        // The only escapes left are the colours bpf-policy itself writes.
+        let without_colours = regex_lite_strip_sgr(&text);
+        assert!(
+            !without_colours.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+            "{without_colours:?}"
+        );
+    }
+    // Messages on standard error quote paths and arguments: escaped too.
+    let out = bpf_policy(&r, &["check", "no\u{1b}]0;such\u{7}.patch"])?;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no\\x1b]0;such\\x07.patch"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    let out = bpf_policy(&r, &["check", "-W", "\u{1b}[2J=off", &f])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+    Ok(())
+}
+
+/// Remove `ESC [ digits/semicolons m` (SGR colour) sequences.
+fn regex_lite_strip_sgr(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("\u{1b}[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let n = after
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(after.len());
+        if after[n..].starts_with('m') {
+            rest = &after[n + 1..];
+        } else {
+            out.push('\u{1b}');
+            rest = &rest[i + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]
@@ -609,5 +728,122 @@ fn readme_example_output_is_what_the_command_prints() -> TestResult {
     );
     let good = run("examples/good")?;
     assert_eq!(good.status.code(), Some(0), "{}", stdout(&good));
+    Ok(())
+}
+
+#[test]
+fn a_lone_part_of_a_series_gets_item_rules_only() -> TestResult {
+    let r = Repo::new()?;
+    r.commit(
+        "kernel/bpf/verifier.c",
+        "0\n",
+        &format!("bpf: Base\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"),
+    )?;
+    r.commit(
+        "kernel/bpf/verifier.c",
+        "1\n",
+        &format!("bpf: Track foo\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"),
+    )?;
+    r.commit(
+        "tools/testing/selftests/bpf/progs/verifier_foo.c",
+        "1\n",
+        &format!(
+            "selftests/bpf: Test foo\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"
+        ),
+    )?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-2"])?;
+    // b4 prep --check feeds 1/2 alone: the selftests are in 2/2, which it cannot see.
+    let out = r
+        .cmd(BIN)
+        .args(["check", "--format", "json", "-"])
+        .stdin(std::fs::File::open(&files[0])?)
+        .output()?;
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!rules_in(&stdout(&out)).contains(&"verifier-selftests".to_owned()));
+    // The same part alone in a directory: the directory is the whole series, judged so.
+    let dir = r.path().join("lone");
+    std::fs::create_dir(&dir)?;
+    std::fs::copy(&files[0], dir.join("0001.patch"))?;
+    let (_, rules) = json(&r, &[&dir.to_string_lossy()])?;
+    assert!(
+        rules.contains(&"verifier-selftests".to_owned()),
+        "{rules:?}"
+    );
+    // Both parts together: series rules run (no cover letter for two BPF patches).
+    let (code, rules) = json(
+        &r,
+        &strs(&files).iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
+    assert_eq!(code, Some(1));
+    assert!(
+        rules.contains(&"series-cover-letter".to_owned()),
+        "{rules:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn on_a_b4_branch_the_tree_is_set_with_b4() -> TestResult {
+    let (r, _) = repo_with_fix()?;
+    r.git(&["config", "branch.master.b4-prep-cover-strategy", "commit"])?;
+    let (_, files) = r.format_patch(&["-1"])?;
+    let out = bpf_policy(&r, &["check", &files[0].to_string_lossy()])?;
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("b4 prep --set-prefixes bpf-next"), "{text}");
+    assert!(!text.contains("--subject-prefix"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn emails_that_are_not_patches_are_not_checked() -> TestResult {
+    let r = Repo::new()?;
+    let reply = r.path().join("reply.eml");
+    std::fs::write(
+        &reply,
+        "From: A U Thor <author@example.org>\nSubject: Re: [PATCH bpf-next] bpf: Add foo\n\n> Why?\n\nBecause.\n",
+    )?;
+    let compose = r.path().join("compose.eml");
+    std::fs::write(
+        &compose,
+        "From: A U Thor <author@example.org>\nSubject: A note about the foo series\n\nIt is coming.\n",
+    )?;
+    for f in [&reply, &compose] {
+        let out = bpf_policy(&r, &["check", "--verbose", &f.to_string_lossy()])?;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stderr(&out).contains("not a patch"), "{}", stderr(&out));
+    }
+    // Truly unusable input still is.
+    let bin = r.path().join("bin.eml");
+    std::fs::write(&bin, b"From: a\0b\n")?;
+    assert_eq!(
+        bpf_policy(&r, &["check", &bin.to_string_lossy()])?
+            .status
+            .code(),
+        Some(2)
+    );
+    Ok(())
+}
+
+#[test]
+fn verbose_says_why_a_patch_is_out_of_scope() -> TestResult {
+    let (r, _) = repo_with_fix()?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH nf-next", "-1"])?;
+    let out = bpf_policy(
+        &r,
+        &[
+            "check",
+            "--tree",
+            "bpf",
+            "--verbose",
+            &files[0].to_string_lossy(),
+        ],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("not BPF/netdev work") && err.contains("'nf-next', another subsystem's tree"),
+        "{err}"
+    );
     Ok(())
 }

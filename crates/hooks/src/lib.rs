@@ -3,32 +3,25 @@
 
 pub mod invocation;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use std::path::{Path, PathBuf};
 
-use bpf_policy::render::{Human, render};
-use bpf_policy::{Diagnostic, Severity};
+use bpf_policy::Diagnostic;
+use bpf_policy::render::{Human, auto_color, render, terminal_safe_lines};
 use bpf_policy_repo::{PushTarget, Repo, RepoError, Session};
 
 /// Every path printed for the user to paste into a shell goes through this.
 pub use bpf_policy::shell::quote_path;
 
-/// Exit status: nothing blocks.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: a policy error blocks the operation.
-pub const EXIT_VIOLATION: u8 = 1;
-/// Exit status: the input or environment was unusable (also blocks: a hook that cannot check
-/// must not pass silently).
-pub const EXIT_UNUSABLE: u8 = 2;
+/// Exit statuses, shared with the command (`bpf_policy::exit`).
+pub use bpf_policy::exit::{OK as EXIT_OK, UNUSABLE as EXIT_UNUSABLE, VIOLATION as EXIT_VIOLATION};
 
 /// Print diagnostics to stderr (git shows hook stderr), coloured on a terminal unless
 /// NO_COLOR is set. Returns whether any is an error.
 pub fn report(diags: &[Diagnostic], inputs: usize) -> bool {
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        && std::io::stderr().is_terminal();
-    let errors = diags.iter().any(|d| d.severity == Severity::Error);
+    let color = auto_color(&std::io::stderr());
+    let errors = bpf_policy::exit::for_diagnostics(diags) != EXIT_OK;
     if !diags.is_empty() {
         let text = render(&Human { color }, diags, inputs);
         let mut err = std::io::stderr().lock();
@@ -40,7 +33,11 @@ pub fn report(diags: &[Diagnostic], inputs: usize) -> bool {
 
 /// Print a one-line message to stderr, prefixed so users know which hook spoke.
 pub fn say(hook: &str, msg: impl std::fmt::Display) {
-    eprintln!("bpf-policy ({hook}): {msg}");
+    // Paths and text quoted in the message may hold control characters: escape them.
+    eprintln!(
+        "bpf-policy ({hook}): {}",
+        terminal_safe_lines(&msg.to_string())
+    );
 }
 
 /// The repository the hook runs in (git starts hooks at the top of the worktree, with
@@ -84,6 +81,22 @@ fn warn_config(hook: &str, session: Session) -> Session {
         say(hook, format_args!("warning: {w}"));
     }
     session
+}
+
+/// With `BPF_POLICY_VERBOSE` set (non-empty, not `0`), say for each item whether the BPF and
+/// netdev rules govern it and why (POLICY.md, Scope); the hooks are quiet about it otherwise.
+pub fn explain_scope(hook: &str, session: &Session, items: &[bpf_policy::Item]) {
+    if std::env::var_os("BPF_POLICY_VERBOSE").is_none_or(|v| v.is_empty() || v == "0") {
+        return;
+    }
+    for (item, d) in items.iter().zip(session.scope(items)) {
+        let verdict = if d.in_scope {
+            "BPF/netdev work"
+        } else {
+            "not BPF/netdev work, kernel-wide rules only"
+        };
+        say(hook, format_args!("{}: {verdict}: {}", item.origin, d.why));
+    }
 }
 
 /// Read the file git named, or say why not.

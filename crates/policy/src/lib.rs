@@ -7,11 +7,13 @@
 pub mod config;
 pub mod diag;
 pub mod email;
+pub mod exit;
 pub mod item;
 pub mod message;
 pub mod prefix;
 pub mod repo;
 pub mod rules;
+pub mod scope;
 pub mod shell;
 pub mod tree;
 

@@ -15,7 +15,8 @@ use bpf_policy::rules::Scope;
 use bpf_policy::{Diagnostic, Item, Severity};
 use bpf_policy_hooks::invocation::{self, FileHints, Reading};
 use bpf_policy_hooks::{
-    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, quote_path, read_input, report, say,
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, explain_scope, open_session, quote_path, read_input,
+    report, say,
 };
 use bpf_policy_repo::{PendingCommit, Repo, Session};
 
@@ -118,6 +119,19 @@ fn run() -> u8 {
         for (_, item) in &mut judged {
             item.is_cover = false;
         }
+    }
+    // With no target tree, whether the commit is BPF or netdev work at all depends on its
+    // files (POLICY.md, Scope), so they are listed first; otherwise only a rule that needs
+    // them asks (fixes-required's selftests/docs exemption, through RepoFacts).
+    if session.tree.is_none()
+        && let Some(Ok(files)) = session.repo.as_ref().and_then(Repo::pending_files_result)
+    {
+        for (_, item) in &mut judged {
+            item.files = Some(files.clone());
+        }
+    }
+    if let Some((_, first)) = judged.first() {
+        explain_scope(HOOK, &session, std::slice::from_ref(first));
     }
     // Series rules (selftests with verifier changes, ...) judge a whole series, which one
     // commit is not; they run at push and send time.
