@@ -9,11 +9,14 @@ pub mod diag;
 pub mod email;
 pub mod exit;
 pub mod item;
+pub mod maintainers;
 pub mod message;
 pub mod prefix;
+pub mod recipients;
 pub mod repo;
 pub mod rules;
 pub mod scope;
+pub mod shell;
 pub mod tree;
 
 pub use config::Config;

@@ -5,6 +5,7 @@
 //! tags, and answering them one at a time (a process, or a history walk, per tag) is what
 //! made checking slow. The rules gather every question first and ask once.
 
+use crate::item::FileChange;
 use crate::tree::Tree;
 
 /// A commit as the rules see it: its full id and its subject line.
@@ -57,6 +58,14 @@ pub trait RepoFacts {
     /// An empty list means the repository has none, and merge-window checks stay silent.
     fn release_tags(&self) -> Vec<String>;
 
+    /// The files of the commit being recorded, for a bare commit message checked while git
+    /// makes that commit (the commit-msg hook): the index against the new commit's parent.
+    /// `None` when no commit is in progress or the files cannot be listed. Only rules that
+    /// need them ask, so an implementation lists them on the first call and keeps them.
+    fn pending_files(&self) -> Option<&[FileChange]> {
+        None
+    }
+
     /// The text of the repository's MAINTAINERS (at HEAD), when it has one. Scope detection
     /// reads the BPF and networking entries from it.
     fn maintainers(&self) -> Option<&str> {
@@ -73,6 +82,17 @@ pub trait RepoFacts {
     /// fixes-tree asks it; the default knows nothing, and the rule stays silent.
     fn reach(&self, _id: &str, _tree: Tree) -> Reach {
         Reach::default()
+    }
+
+    /// MAINTAINERS at HEAD, read and parsed at most once per process. The default (for
+    /// fakes and backends without a tree) is that there is none.
+    fn maintainers_parsed(&self) -> MaintainersAt<'_> {
+        MaintainersAt::Absent
+    }
+
+    /// The author of a commit given by its full id, when the repository has it.
+    fn commit_author(&self, _id: &str) -> Option<crate::item::Ident> {
+        None
     }
 }
 
@@ -97,6 +117,17 @@ pub fn release_version(tag: &str) -> Option<(u32, u32, u32)> {
 /// `vX.Y-rcN`. A project's own `v0.3` or `v6.2` release tags are not mainline.
 pub fn is_kernel_tags(tags: &[String]) -> bool {
     tags.iter().any(|t| t.contains("-rc")) && tags.iter().any(|t| !t.contains("-rc"))
+}
+
+/// The MAINTAINERS file of the tree being patched (HEAD's tree, never the work tree), parsed.
+#[derive(Debug, Clone, Copy)]
+pub enum MaintainersAt<'a> {
+    /// HEAD's tree has no MAINTAINERS (not a kernel tree, or no commit yet).
+    Absent,
+    /// Parsed, shared by every rule of the run.
+    Parsed(&'a crate::maintainers::Maintainers),
+    /// It exists but could not be read; the string says why.
+    Unreadable(&'a str),
 }
 
 /// A mainline release tag, `v6.12` or `v6.13-rc1`, as (major, minor, release candidate);

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use bpf_policy::item::{ChangeStatus, FileChange};
 
-use super::{GitCmd, run_command};
+use super::{GitCmd, lines, run_command};
 use crate::{CommitData, RepoError};
 
 impl GitCmd {
@@ -67,8 +67,14 @@ impl GitCmd {
         Ok(())
     }
 
-    pub fn staged(&self, index_file: Option<&Path>) -> Result<Vec<FileChange>, RepoError> {
-        let args = [
+    /// The index against HEAD, or for an amend against HEAD's parent (the empty tree when
+    /// HEAD is a root commit).
+    pub fn staged(
+        &self,
+        index_file: Option<&Path>,
+        amend: bool,
+    ) -> Result<Vec<FileChange>, RepoError> {
+        let mut args: Vec<String> = [
             "diff",
             "--cached",
             "-z",
@@ -76,7 +82,16 @@ impl GitCmd {
             "-M",
             "--no-ext-diff",
             "--no-color",
-        ];
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        if amend {
+            args.push(match self.rev_commit("HEAD^") {
+                Ok(parent) => parent,
+                Err(_) => self.empty_tree()?,
+            });
+            args.push("--".to_owned());
+        }
         let out = run_command(self.command(&args, index_file), None)?;
         if !out.status.success() {
             return Err(self.failed(&args, &out));
@@ -92,6 +107,16 @@ impl GitCmd {
             }
         }
         Ok(files)
+    }
+
+    /// The id of the empty tree in this repository's object format.
+    fn empty_tree(&self) -> Result<String, RepoError> {
+        let out = self.run_ok(&["hash-object", "-t", "tree", "--stdin"], Some(b""))?;
+        lines(&out).next().ok_or_else(|| RepoError::Git {
+            args: "hash-object -t tree --stdin".to_owned(),
+            dir: self.git_dir.clone(),
+            stderr: "no output".to_owned(),
+        })
     }
 }
 

@@ -90,4 +90,21 @@ impl GitCmd {
         }
         Ok(msgs)
     }
+
+    /// A commit's author.
+    pub fn author(&self, id: &str) -> Result<Option<Ident>, RepoError> {
+        let out = self.run(
+            &["log", "-1", "--no-walk", "--format=%an%x00%ae", id, "--"],
+            None,
+        )?;
+        if !out.status.success() {
+            return Ok(None);
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.trim_end_matches('\n');
+        Ok(line.split_once('\0').map(|(n, e)| Ident {
+            name: n.to_owned(),
+            email: e.to_owned(),
+        }))
+    }
 }

@@ -189,4 +189,36 @@ impl GitCmd {
             })
             .collect())
     }
+
+    /// HEAD's `MAINTAINERS` blob: its id and bytes; None when HEAD is unborn or has none.
+    pub fn head_maintainers(&self) -> Result<Option<(String, Vec<u8>)>, RepoError> {
+        let args = ["ls-tree", "-z", "HEAD", "--", "MAINTAINERS"];
+        let out = self.run(&args, None)?;
+        if !out.status.success() {
+            // An unborn HEAD is no tree at all.
+            if self
+                .run(&["rev-parse", "-q", "--verify", "HEAD^{tree}"], None)?
+                .status
+                .success()
+            {
+                return Err(self.failed(&args, &out));
+            }
+            return Ok(None);
+        }
+        // `<mode> blob <id>\tMAINTAINERS\0`
+        let text = String::from_utf8_lossy(&out.stdout);
+        let Some(id) = text
+            .split('\t')
+            .next()
+            .and_then(|meta| {
+                let f: Vec<&str> = meta.split(' ').collect();
+                (f.get(1) == Some(&"blob")).then(|| f.get(2).map(|s| s.to_string()))
+            })
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        let bytes = self.run_ok(&["cat-file", "blob", id.as_str()], None)?;
+        Ok(Some((id, bytes)))
+    }
 }

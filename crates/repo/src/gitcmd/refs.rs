@@ -49,4 +49,49 @@ impl GitCmd {
             }),
         }
     }
+
+    /// The commit `rev` peels to; None for trees, blobs and tags of them; an error when the
+    /// object is not here.
+    pub fn commit_of(&self, rev: &str) -> Result<Option<String>, RepoError> {
+        let out = self.run(&["cat-file", "-t", rev], None)?;
+        if !out.status.success() {
+            return Err(RepoError::BadRevision {
+                spec: rev.to_owned(),
+                reason: "no such object in this repository".to_owned(),
+            });
+        }
+        Ok(self.rev_commit(rev).ok())
+    }
+
+    /// See `libgit::public_commit_ids`.
+    pub fn public_commit_ids(&self, except: &[&str]) -> Result<Vec<String>, RepoError> {
+        let out = self.run_ok(
+            &[
+                "for-each-ref",
+                "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)",
+                "refs/remotes/",
+                "refs/tags/",
+            ],
+            None,
+        )?;
+        let mut ids = Vec::new();
+        for line in out.split(|&b| b == b'\n') {
+            let fields: Vec<&[u8]> = line.split(|&b| b == 0).collect();
+            let [name, kind, id, peeled_kind, peeled] = fields.as_slice() else {
+                continue;
+            };
+            if except.iter().any(|e| e.as_bytes() == *name) {
+                continue;
+            }
+            let id = match (*kind, *peeled_kind) {
+                (b"commit", _) => id,
+                (b"tag", b"commit") => peeled,
+                // A tag of a tag of a commit is left out: its commits are checked, which
+                // costs time, never a miss.
+                _ => continue,
+            };
+            ids.push(String::from_utf8_lossy(id).into_owned());
+        }
+        Ok(ids)
+    }
 }
