@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use bpf_policy::input::{As, InputError, read_items};
 use bpf_policy::rules::Scope;
 use bpf_policy_hooks::{
-    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, read_input, report, say,
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, not_installed_here, open_session, read_input, report,
+    say,
 };
 
 const HOOK: &str = "commit-msg";
@@ -27,6 +28,9 @@ fn run() -> u8 {
         return EXIT_UNUSABLE;
     };
     let session = open_session(HOOK);
+    if not_installed_here(HOOK, session.repo.as_ref()) {
+        return EXIT_OK;
+    }
     if let Some(r) = &session.repo
         && merge_in_progress(r.git_dir())
     {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bpf_policy::item::Item;
-use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, report, say};
+use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, not_installed_here, report, say};
 use bpf_policy_repo::{PushUpdate, Repo, Session};
 
 const HOOK: &str = "pre-push";
@@ -57,6 +57,9 @@ fn run() -> u8 {
             return EXIT_UNUSABLE;
         }
     };
+    if not_installed_here(HOOK, Some(&repo)) {
+        return EXIT_OK;
+    }
     let mut session = Session::new(Some(repo), true, None);
     for w in &session.warnings {
         say(HOOK, format_args!("warning: {w}"));
