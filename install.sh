@@ -255,8 +255,13 @@ if [ "$uninstall" = 1 ]; then
 	for h in $(echo "$hooks" | tr ',' ' '); do
 		remove_hook "$h"
 	done
-	if git -C "$repo" config --get bpf-policy.installed >/dev/null 2>&1; then
-		git -C "$repo" config --unset-all bpf-policy.installed || true
+	# The marker goes with the last of bpf-policy's hooks.
+	remain=
+	for h in $(echo "$all_hooks" | tr ',' ' '); do
+		[ "$(state_of "$hooks_dir/$h" "$hooks_dir/$h.bpf-policy-sum")" != ours ] || remain=1
+	done
+	if [ -z "$remain" ] && git -C "$repo" config --local --get bpf-policy.installed >/dev/null 2>&1; then
+		git -C "$repo" config --local --unset-all bpf-policy.installed || true
 		echo "git config --unset bpf-policy.installed"
 	fi
 	if [ "$purge" = 1 ] && [ -f "$manifest" ]; then

@@ -31,6 +31,9 @@ pub fn hermetic<'a>(cmd: &'a mut Command, home: &Path) -> &'a mut Command {
     for v in GIT_ENV {
         cmd.env_remove(v);
     }
+    // `cargo test` sets CARGO_HOME, whose bin directory is on PATH: install.sh would put its
+    // link there, outside the test's HOME. A test that builds sets it again itself.
+    cmd.env_remove("CARGO_HOME");
     cmd.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
