@@ -363,6 +363,29 @@ fn paths_with_newlines_are_refused_and_umask_is_ignored() -> TestResult {
     assert_eq!(before, after, "nothing left behind");
     assert!(!odd.exists());
 
+    // Stopped while a hook is half written: the temporary file goes too.
+    let wrappers = r.home.path().join("wrappers");
+    executable(
+        &wrappers.join("chmod"),
+        "#!/bin/sh\ncase \"$2\" in *.bpf-policy.tmp) kill -TERM \"$PPID\"; sleep 1 ;; esac\nexec /bin/chmod \"$@\"\n",
+    )?;
+    let mut path = OsString::from(&wrappers);
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    let out = r
+        .cmd(workspace_root().join("install.sh"))
+        .arg("--no-build")
+        .env("CARGO_TARGET_DIR", release_target_dir()?)
+        .env("PATH", path)
+        .output()?;
+    assert!(!out.status.success(), "{}", said(&out));
+    let left: Vec<_> = std::fs::read_dir(&hooks)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
     // umask 000: what install.sh creates is still 0755, never world-writable.
     let out = r
         .cmd("sh")
@@ -505,6 +528,23 @@ fn the_link_goes_where_path_finds_it_or_the_output_says_how() -> TestResult {
         out.contains(&format!("try: '{}' check --help", bin.display())),
         "{out}"
     );
+    Ok(())
+}
+
+#[test]
+fn the_readme_names_every_option() -> TestResult {
+    let r = Repo::new()?;
+    let help = install_ok(&r, &["--help"])?;
+    let readme = std::fs::read_to_string(workspace_root().join("README.md"))?;
+    let options: Vec<&str> = help
+        .split_whitespace()
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(|w| w.trim_end_matches([',', ')', '.', ':']))
+        .collect();
+    assert!(options.contains(&"--purge"), "{help}");
+    for o in options {
+        assert!(readme.contains(o), "README.md does not name {o}");
+    }
     Ok(())
 }
 
