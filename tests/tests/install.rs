@@ -99,6 +99,8 @@ fn bpf_policy_still_blocks(r: &Repo) -> TestResult {
     let out = commit(r, "kernel/bpf/z.c", &format!("bpf: Change z\n\n{WHY}"))?;
     assert!(!out.status.success(), "{}", said(&out));
     assert!(said(&out).contains("signoff-missing"), "{}", said(&out));
+    // install.sh's marker is a known setting, not one to warn about.
+    assert!(!said(&out).contains("unknown setting"), "{}", said(&out));
     assert_eq!(r.git(&["rev-parse", "HEAD"])?, head);
     r.git(&["reset", "-q"])?;
     Ok(())
@@ -630,6 +632,43 @@ fn bad_hook_names_list_the_good_ones_and_an_empty_list_removes_ours() -> TestRes
             .path()
             .join(".local/share/bpf-policy/bin/bpf-policy")
             .is_file()
+    );
+    Ok(())
+}
+
+#[test]
+fn hooks_none_after_the_quick_start_leaves_pre_commit_alone_in_charge() -> TestResult {
+    let r = Repo::new()?;
+    base_commit(&r)?;
+    install_ok(&r, &["--no-build", "--tree", "bpf-next"])?;
+    // pre-commit, running the programs through `bpf-policy hook` (PATH: the link directory).
+    std::fs::write(
+        r.path().join(".pre-commit-config.yaml"),
+        "repos:\n  - repo: local\n    hooks:\n      - id: bpf-policy-commit-msg\n        \
+         name: bpf-policy (commit message)\n        entry: bpf-policy hook commit-msg\n        \
+         language: system\n        stages: [commit-msg]\n\
+         default_install_hook_types: [commit-msg]\n",
+    )?;
+    r.git(&["add", ".pre-commit-config.yaml"])?;
+    let out = tool(&r, "pre-commit", &["install"])?;
+    assert!(out.status.success(), "{}", said(&out));
+    assert!(r.path().join(".git/hooks/commit-msg.legacy").is_file());
+
+    install_ok(&r, &["--no-build", "--hooks", ""])?;
+    assert!(!r.path().join(".git/hooks/commit-msg.legacy").exists());
+    std::fs::write(r.path().join("b.c"), "b\n")?;
+    r.git(&["add", "b.c"])?;
+    let out = tool(
+        &r,
+        "git",
+        &["commit", "-q", "-m", &format!("bpf: Change b\n\n{WHY}")],
+    )?;
+    assert!(!out.status.success(), "{}", said(&out));
+    assert_eq!(
+        said(&out).matches("signoff-missing]").count(),
+        1,
+        "each diagnostic once: {}",
+        said(&out)
     );
     Ok(())
 }
