@@ -264,6 +264,9 @@ if [ "$uninstall" = 1 ]; then
 		git -C "$repo" config --local --unset-all bpf-policy.installed || true
 		echo "git config --unset bpf-policy.installed"
 	fi
+	if [ "$purge" = 1 ] && [ ! -f "$manifest" ]; then
+		echo "install.sh: no record of what install.sh wrote ($manifest): nothing else to remove (an install.sh older than --purge keeps none)" >&2
+	fi
 	if [ "$purge" = 1 ] && [ -f "$manifest" ]; then
 		# Remove only what the manifest says install.sh wrote, and only while it is still what
 		# install.sh wrote there: a link still pointing at our binary, a file still a file.
@@ -310,7 +313,7 @@ fi
 case $hooks_scope in
 global | system)
 	if [ "$global" = 0 ]; then
-		die "core.hooksPath is set in your $hooks_scope git config ($hooks_path): hooks installed there run in every repository on this machine. Add --global to install there anyway (they check only repositories install.sh was run for, which get the bpf-policy.installed marker), or unset it for this repository with: git -C $(shq "$repo") config core.hooksPath .git/hooks"
+		die "core.hooksPath is set in your $hooks_scope git config ($hooks_path): hooks installed there run in every repository on this machine. Add --global to install there anyway (they check only repositories install.sh was run for, which get the bpf-policy.installed marker), or give this repository hooks of its own: git -C $(shq "$repo") config core.hooksPath $(shq "$common_dir/hooks")"
 	fi
 	;;
 esac

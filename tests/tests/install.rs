@@ -286,6 +286,45 @@ fn chained_lefthook_hooks_still_run() -> TestResult {
 }
 
 #[test]
+fn chained_hooks_of_every_kind_run_with_their_arguments() -> TestResult {
+    let log_line = "echo \"$(basename \"$0\") $# $(head -n 1 \"$1\")\" >> \"$HOME/chained.log\"";
+    // (the hook, what it must log): shell scripts see git's name for the hook as $0, and run
+    // under the shell their #! line names (bash syntax under bash, sh -e stops at a failure).
+    let cases = [
+        (format!("#!/bin/sh\n{log_line}\n"), "commit-msg 1 bpf: Add a"),
+        (
+            format!("#!/usr/bin/env bash\n[[ -n $BASH_VERSION ]] || exit 9\n{log_line}\n"),
+            "commit-msg 1 bpf: Add a",
+        ),
+        (format!("{log_line}\n"), "commit-msg 1 bpf: Add a"),
+        (
+            format!("#!/bin/sh -e\n{log_line}\nfalse\necho not-here >> \"$HOME/chained.log\"\n"),
+            "commit-msg 1 bpf: Add a",
+        ),
+        (
+            "#!/usr/bin/env python3\nimport os, sys\nopen(os.environ['HOME'] + '/chained.log', 'a').write('python %d %s\\n' % (len(sys.argv) - 1, open(sys.argv[1]).readline().strip()))\n".to_owned(),
+            "python 1 bpf: Add a",
+        ),
+    ];
+    for (i, (hook, want)) in cases.iter().enumerate() {
+        let r = Repo::new()?;
+        base_commit(&r)?;
+        executable(&r.path().join(".git/hooks/commit-msg"), hook)?;
+        install_ok(&r, &["--no-build", "--tree", "bpf-next"])?;
+        let out = commit(&r, "kernel/bpf/a.c", &good("Add a"))?;
+        let log = read(&r.home.path().join("chained.log"));
+        if i == 3 {
+            // sh -e: the failure blocks, after the line before it ran.
+            assert!(!out.status.success(), "{hook}: {}", said(&out));
+        } else {
+            assert!(out.status.success(), "{hook}: {}", said(&out));
+        }
+        assert_eq!(log.trim(), *want, "{hook}");
+    }
+    Ok(())
+}
+
+#[test]
 fn an_edited_hook_is_kept_on_reinstall_and_uninstall() -> TestResult {
     let r = Repo::new()?;
     let hooks = r.path().join(".git/hooks");
@@ -723,6 +762,19 @@ fn a_global_hooks_path_needs_global_and_other_repositories_are_left_alone() -> T
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
     assert!(stderr(&out).contains("--global"), "{}", said(&out));
     assert!(!global_hooks.join("commit-msg").exists());
+    // The other way out it offers, pasted as printed: this repository's own hooks.
+    let advice = stderr(&out)
+        .split("hooks of its own: ")
+        .nth(1)
+        .ok_or("no advice")?
+        .trim()
+        .to_owned();
+    let pasted = r.cmd("sh").args(["-c", &advice]).output()?;
+    assert!(pasted.status.success(), "{advice}: {}", said(&pasted));
+    let own = install_ok(&r, &["--no-build"])?;
+    assert!(r.path().join(".git/hooks/commit-msg").is_file(), "{own}");
+    r.git(&["config", "--unset", "core.hooksPath"])?;
+    install_ok(&r, &["--uninstall"])?;
 
     let out = install_ok(&r, &["--no-build", "--tree", "bpf-next", "--global"])?;
     assert!(global_hooks.join("commit-msg").is_file(), "{out}");
