@@ -354,6 +354,54 @@ fn an_edited_hook_is_kept_on_reinstall_and_uninstall() -> TestResult {
     Ok(())
 }
 
+/// The commit-msg hook the first install.sh wrote, which kept no checksum beside it.
+const OLD_COMMIT_MSG_HOOK: &str = r#"#!/bin/sh
+# bpf-policy commit-msg hook: checks against the BPF submission policy.
+# Installed by bpf-policy's install.sh; "install.sh --uninstall" removes it and puts back
+# whatever hook was here before.
+bin_dir='@BIN_DIR@'
+hook=commit-msg
+here=${0%/*}
+# A hook that was here before bpf-policy runs first, and its failure still blocks.
+if [ -x "$here/$hook.bpf-policy-chained" ]; then
+	"$here/$hook.bpf-policy-chained" "$@" || exit $?
+fi
+if [ ! -x "$bin_dir/bpf-policy-$hook" ]; then
+	echo "bpf-policy: $bin_dir/bpf-policy-$hook is missing, so the $hook check cannot run." >&2
+	echo "bpf-policy: reinstall with install.sh from the bpf-policy sources, remove the hook with" >&2
+	echo "bpf-policy: 'install.sh --uninstall', or bypass it once with --no-verify." >&2
+	exit 1
+fi
+exec "$bin_dir/bpf-policy-$hook" "$@"
+"#;
+
+#[test]
+fn a_hook_from_an_older_install_sh_is_upgraded_not_kept_as_edited() -> TestResult {
+    let r = Repo::new()?;
+    let hooks = r.path().join(".git/hooks");
+    let bin = r.home.path().join("it's bin");
+    let quoted = bin.to_string_lossy().replace('\'', "'\\''");
+    executable(
+        &hooks.join("commit-msg"),
+        &OLD_COMMIT_MSG_HOOK.replace("@BIN_DIR@", &quoted),
+    )?;
+    let out = install_ok(&r, &["--no-build", "--bin-dir", &bin.to_string_lossy()])?;
+    assert!(!out.contains("edited"), "{out}");
+    assert!(!hooks.join("commit-msg.bpf-policy-edited").exists());
+    assert!(!hooks.join("commit-msg.bpf-policy-chained").exists());
+    assert!(read(&hooks.join("commit-msg")).contains("bpf-policy-sum"));
+    // The same old hook with a line of the user's is theirs: kept.
+    executable(
+        &hooks.join("commit-msg"),
+        &format!("{OLD_COMMIT_MSG_HOOK}# mine\n").replace("@BIN_DIR@", &quoted),
+    )?;
+    std::fs::remove_file(hooks.join("commit-msg.bpf-policy-sum"))?;
+    let out = install_ok(&r, &["--no-build", "--bin-dir", &bin.to_string_lossy()])?;
+    assert!(out.contains("commit-msg.bpf-policy-edited"), "{out}");
+    assert!(read(&hooks.join("commit-msg.bpf-policy-edited")).ends_with("# mine\n"));
+    Ok(())
+}
+
 #[test]
 fn an_empty_or_non_executable_hook_program_blocks() -> TestResult {
     let r = Repo::new()?;
