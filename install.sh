@@ -424,10 +424,18 @@ for h in $(echo "$all_hooks" | tr ',' ' '); do
 		;;
 	foreign)
 		if [ -e "$chained" ] || [ -L "$chained" ]; then
-			die "$target is not bpf-policy's and $chained exists too; sort them out by hand"
+			# A hook manager that writes its hooks anew (husky on every npm install) put back
+			# the very hook that is already kept: nothing of the user's is lost by replacing it.
+			if [ ! -L "$target" ] && [ ! -L "$chained" ] && cmp -s "$target" "$chained"; then
+				rm -f "$target"
+				echo "$target: the same as the hook kept in $chained, which runs first"
+			else
+				die "$target is not bpf-policy's and $chained exists too; sort them out by hand"
+			fi
+		else
+			mv "$target" "$chained"
+			echo "$target: kept the existing hook as $chained; it runs first"
 		fi
-		mv "$target" "$chained"
-		echo "$target: kept the existing hook as $chained; it runs first"
 		;;
 	esac
 	mv -f "$pending" "$target"

@@ -160,6 +160,17 @@ fn chained_husky_hooks_run_under_the_name_git_gives_them() -> TestResult {
         read(&log)
     );
 
+    // husky writes its hooks anew on every `npm install` (its prepare script): installing
+    // again puts ours back, and the user's script still runs, once.
+    let out = r.cmd("node").arg(modules.join("husky/bin.js")).output()?;
+    assert!(out.status.success(), "{}", said(&out));
+    install_ok(&r, &["--no-build"])?;
+    std::fs::write(&log, "")?;
+    let out = commit(&r, "kernel/bpf/a.c", &good("Add c"))?;
+    assert!(out.status.success(), "{}", said(&out));
+    assert_eq!(read(&log), "commit-msg bpf: Add c\n");
+    bpf_policy_still_blocks(&r)?;
+
     install_ok(&r, &["--uninstall"])?;
     assert_eq!(
         std::fs::read(r.path().join(".husky/_/commit-msg"))?,
