@@ -282,6 +282,16 @@ if [ "$uninstall" = 1 ]; then
 			dir)
 				# Removed below when empty, after the files in it.
 				keep="$keep$kind$tab$path$nl" ;;
+			hooks)
+				# Other repositories' hooks call the programs removed here: say which.
+				if [ "$path" != "$hooks_dir" ]; then
+					for h in $(echo "$all_hooks" | tr ',' ' '); do
+						if [ -f "$path/$h" ] && grep -q "$marker" "$path/$h" 2>/dev/null; then
+							echo "install.sh: $path/$h is still installed and now blocks until removed: install.sh --uninstall --repo <that repository>" >&2
+							keep="$keep$kind$tab$path$nl"
+						fi
+					done
+				fi ;;
 			config)
 				# Config install.sh set in a repository: only this repository's, and only
 				# while it still has the value install.sh gave it.
@@ -297,10 +307,10 @@ if [ "$uninstall" = 1 ]; then
 		printf '%s' "$keep" | while IFS=$tab read -r kind path _; do
 			if [ "$kind" = dir ] && rmdir "$path" 2>/dev/null; then echo "removed $path/"; fi
 		done
-		others=$(printf '%s' "$keep" | grep "^config$tab" || true)
+		others=$(printf '%s' "$keep" | grep -v "^dir$tab" | uniq || true)
 		if [ -n "$others" ]; then
 			printf '%s\n' "$others" >"$manifest"
-			echo "kept $manifest: other repositories have settings install.sh made"
+			echo "kept $manifest: other repositories have hooks or settings install.sh made"
 		else
 			rm -f "$manifest"
 			rmdir "${manifest%/*}" 2>/dev/null || true
@@ -445,6 +455,7 @@ for h in $(echo "$all_hooks" | tr ',' ' '); do
 done
 
 if [ -n "$hooks" ]; then
+	record "hooks$tab$hooks_dir"
 	# The hooks check only repositories with this marker: a hooks directory shared through a
 	# global core.hooksPath reaches others too.
 	if [ "$(git -C "$repo" config --local --get bpf-policy.installed || true)" != true ]; then

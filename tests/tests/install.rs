@@ -695,6 +695,17 @@ fn missing_prerequisites_are_named() -> TestResult {
     let out = run(&tools)?;
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("https://rustup.rs"), "{}", said(&out));
+    // The README shows each of these lines as install.sh prints it.
+    let readme = std::fs::read_to_string(workspace_root().join("README.md"))?;
+    for line in format!("{err}{}", stderr(&out))
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+    {
+        assert!(
+            readme.contains(&format!("`{line}`")),
+            "README.md lacks: {line}"
+        );
+    }
     Ok(())
 }
 
@@ -785,7 +796,23 @@ fn uninstall_purge_removes_what_install_wrote_and_only_that() -> TestResult {
 
     install_ok(&r, &["--no-build", "--tree", "bpf-next"])?;
     assert!(man1.join("bpf-policy.1").is_file());
+    // A second repository of the same user has the hooks too: purging here says so.
+    let second = home.join("second");
+    let mut c = Command::new("git");
+    hermetic(&mut c, home);
+    assert!(c.args(["init", "-q"]).arg(&second).status()?.success());
+    let second_s = second.to_string_lossy();
+    install_ok(&r, &["--no-build", "--repo", &second_s])?;
     let out = install_ok(&r, &["--uninstall", "--purge"])?;
+    assert!(
+        out.contains(&format!(
+            "{}/commit-msg is still installed",
+            second.join(".git/hooks").display()
+        )),
+        "{out}"
+    );
+    install_ok(&r, &["--uninstall", "--repo", &second_s])?;
+    let out = install_ok(&r, &["--uninstall", "--purge", "--repo", &second_s])?;
     for gone in [
         home.join(".local/bin/bpf-policy"),
         home.join(".local/share/bpf-policy"),
