@@ -229,6 +229,11 @@ remove_hook() {
 			if [ "$(state_of "$old" "$sum")" = ours ]; then
 				rm -f "$old"
 				echo "removed $old"
+				# The hook ours had chained takes its place there, where the manager runs it.
+				if [ -e "$chained" ] || [ -L "$chained" ]; then
+					mv "$chained" "$old"
+					echo "restored $old (the hook that was there before bpf-policy)"
+				fi
 			fi
 		done
 	fi

@@ -723,12 +723,19 @@ fn bad_hook_names_list_the_good_ones_and_an_empty_list_removes_ours() -> TestRes
     let hooks = r.path().join(".git/hooks");
     executable(&hooks.join("pre-push"), "#!/bin/sh\nexit 0\n")?;
     let mine = read(&hooks.join("pre-push"));
+    executable(&hooks.join("commit-msg"), "#!/bin/sh\n# the user's own\n")?;
     install_ok(&r, &["--no-build"])?;
     // pre-commit, installed over ours, keeps it as commit-msg.legacy and runs it.
     std::fs::rename(hooks.join("commit-msg"), hooks.join("commit-msg.legacy"))?;
     executable(&hooks.join("commit-msg"), "#!/bin/sh\n# pre-commit's\n")?;
     let out = install_ok(&r, &["--no-build", "--hooks", ""])?;
-    assert!(!hooks.join("commit-msg.legacy").exists(), "{out}");
+    // The user's own hook, which ours had chained, is what pre-commit runs as legacy now.
+    assert_eq!(
+        read(&hooks.join("commit-msg.legacy")),
+        "#!/bin/sh\n# the user's own\n",
+        "{out}"
+    );
+    assert!(!hooks.join("commit-msg.bpf-policy-chained").exists());
     assert!(!hooks.join("sendemail-validate").exists(), "{out}");
     assert_eq!(
         read(&hooks.join("pre-push")),
