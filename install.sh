@@ -222,8 +222,8 @@ remove_hook() {
 	ours) rm -f "$target"; echo "removed $target" ;;
 	edited) keep_edited "$target" ;;
 	esac
-	# pre-commit keeps a hook it replaces as <hook>.legacy, lefthook as <hook>.old, and runs it:
-	# an unedited one of ours there would check everything twice.
+	# pre-commit keeps a hook it replaces as <hook>.legacy and runs it (an unedited one of ours
+	# there would check everything twice); lefthook keeps it as <hook>.old.
 	if [ -f "$sum" ]; then
 		for old in "$target.legacy" "$target.old"; do
 			if [ "$(state_of "$old" "$sum")" = ours ]; then
