@@ -954,6 +954,28 @@ fn tree_in_a_linked_worktree_stays_in_that_worktree() -> TestResult {
         .args(["config", "bpf-policy.tree"])
         .output()?;
     assert_eq!(stdout(&tree).trim(), "bpf");
+
+    // With extensions.worktreeConfig already on, another worktree needs no option.
+    let wt2 = r.home.path().join("wt2");
+    r.git(&["worktree", "add", "-q", "-b", "wt2", &wt2.to_string_lossy()])?;
+    install_ok(
+        &r,
+        &[
+            "--no-build",
+            "--repo",
+            &wt2.to_string_lossy(),
+            "--tree",
+            "net",
+        ],
+    )?;
+    let mut c = Command::new("git");
+    hermetic(&mut c, r.home.path());
+    let tree = c
+        .current_dir(&wt2)
+        .args(["config", "bpf-policy.tree"])
+        .output()?;
+    assert_eq!(stdout(&tree).trim(), "net");
+    assert_eq!(r.git(&["config", "bpf-policy.tree"])?.trim(), "bpf-next");
     Ok(())
 }
 
