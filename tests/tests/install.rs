@@ -896,6 +896,25 @@ fn a_global_hooks_path_needs_global_and_other_repositories_are_left_alone() -> T
         "{}",
         said(&out)
     );
+    // pre-push too (a push to a tree's repository would be checked, and "wip" refused).
+    let bare = r.home.path().join("bpf-next.git");
+    assert!(
+        git(&["init", "-q", "--bare", &bare.to_string_lossy()])?
+            .status
+            .success()
+    );
+    let out = git(&[
+        "push",
+        "-q",
+        &bare.to_string_lossy(),
+        "HEAD:refs/heads/master",
+    ])?;
+    assert!(out.status.success(), "{}", said(&out));
+    assert!(
+        stderr(&out).contains("(pre-push): not installed"),
+        "{}",
+        said(&out)
+    );
     // Run directly (or through `bpf-policy hook`, as pre-commit does), it still checks.
     let msg = other.path().join("msg");
     std::fs::write(&msg, "wip\n")?;
