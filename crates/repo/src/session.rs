@@ -3,6 +3,7 @@
 
 use bpf_policy::message::CommentChar;
 use bpf_policy::rules::{Context, Scope, check_scoped};
+use bpf_policy::scope::{ScopeDecision, Scoper};
 use bpf_policy::tree::{Tree, TreeSource};
 use bpf_policy::{Config, Diagnostic, Item};
 
@@ -65,12 +66,23 @@ impl Session {
         self.check_scoped(items, Scope::All)
     }
 
-    /// Run item rules or series rules only.
-    pub fn check_scoped(&self, items: &[Item], scope: Scope) -> Vec<Diagnostic> {
-        let cx = Context {
+    /// What the rules know beyond the items: the tree and the repository.
+    pub fn context(&self) -> Context<'_> {
+        Context {
             tree: self.tree.as_ref().map(|(t, s)| (*t, s)),
             repo: self.repo.as_ref().map(Repo::facts),
-        };
-        check_scoped(items, &cx, &self.config, scope)
+        }
+    }
+
+    /// Run item rules or series rules only.
+    pub fn check_scoped(&self, items: &[Item], scope: Scope) -> Vec<Diagnostic> {
+        check_scoped(items, &self.context(), &self.config, scope)
+    }
+
+    /// Whether each item is BPF or netdev work, and why (POLICY.md, Scope), as the rules
+    /// decide it; for `--verbose` and the hooks' notes.
+    pub fn scope(&self, items: &[Item]) -> Vec<ScopeDecision> {
+        let cx = self.context();
+        Scoper::new(&cx).classify_series(items)
     }
 }

@@ -48,6 +48,11 @@ fn run() -> u8 {
             return EXIT_UNUSABLE;
         }
     };
+    // Replies, discussion and --compose notes are not patches: nothing to check, and they
+    // are no part of a series' state.
+    if items.is_empty() {
+        return EXIT_OK;
+    }
     if let Some(h) = &header_file {
         match std::fs::read(h) {
             Ok(raw) => {
@@ -62,6 +67,7 @@ fn run() -> u8 {
             ),
         }
     }
+    bpf_policy_hooks::explain_scope(HOOK, &session, &items);
     let mut diags = session.check_scoped(&items, Scope::Items);
 
     let state = session.repo.as_ref().map(|r| StateDir::new(r.git_dir()));
