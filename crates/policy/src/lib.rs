@@ -14,6 +14,7 @@ pub mod prefix;
 pub mod repo;
 pub mod rules;
 pub mod scope;
+pub mod shell;
 pub mod tree;
 
 pub use config::Config;
