@@ -138,6 +138,8 @@ pub struct Item {
     /// A maintainer's pull request (`pull-request: bpf-next 2024-10-01`), not a patch: only
     /// `pull-request-subject` looks at it.
     pub pull_request: bool,
+    /// For emails: the text as read, for MAINTAINERS keyword (`K:`) matching.
+    pub text: Option<std::sync::Arc<str>>,
 }
 
 /// The line b4 puts between a cover letter and its tracking JSON in its cover commit.
@@ -172,6 +174,7 @@ impl Item {
             is_merge: false,
             commit_id: None,
             pull_request: false,
+            text: None,
         }
     }
 
@@ -252,6 +255,7 @@ impl Item {
             is_merge: false,
             commit_id: email.commit_id,
             pull_request,
+            text: Some(email.raw),
         }
     }
 
