@@ -50,6 +50,11 @@ impl Config {
             let Some(rest) = lower.strip_prefix("bpf-policy.") else {
                 continue;
             };
+            if rest == "installed" {
+                // install.sh's marker: the hooks are installed for this repository (read by
+                // the hook programs, not a rule setting).
+                continue;
+            }
             if rest == "tree" {
                 match value.parse::<Tree>() {
                     Ok(t) => cfg.tree = Some(t),

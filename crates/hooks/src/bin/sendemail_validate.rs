@@ -13,7 +13,8 @@ use bpf_policy::input::{As, read_items};
 use bpf_policy::item::Item;
 use bpf_policy::rules::Scope;
 use bpf_policy_hooks::{
-    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, read_input, report, say,
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, not_installed_here, open_session, read_input, report,
+    say,
 };
 
 const HOOK: &str = "sendemail-validate";
@@ -36,6 +37,9 @@ fn run() -> u8 {
         return EXIT_UNUSABLE;
     };
     let session = open_session(HOOK);
+    if not_installed_here(HOOK, session.repo.as_ref()) {
+        return EXIT_OK;
+    }
     let origin = patch.display().to_string();
     let mut items = match read_items(&origin, &bytes, As::Email, &session.comment_char()) {
         Ok(items) => items,
