@@ -7,7 +7,11 @@ use bpf_policy::config::{find_rule, unknown_rule_message};
 
 /// One line per rule.
 pub fn rules_table() -> String {
-    let width = RULES.iter().map(|r| r.info.id.len()).max().unwrap_or(0);
+    let width = RULES
+        .iter()
+        .map(|r| r.info.id.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut s = String::new();
     for r in RULES {
         let repo = if r.info.needs_repo {
@@ -45,7 +49,7 @@ pub fn explain(id: &str) -> Result<String, String> {
     let _ = writeln!(
         s,
         "{}",
-        if r.id == "pull-request-subject" {
+        if r.id == bpf_policy::RuleId::PullRequestSubject {
             "Applies to: maintainers' pull requests, which no other rule looks at."
         } else if r.kernel_wide {
             "Applies to: every patch, another subsystem's too (a kernel-wide rule)."

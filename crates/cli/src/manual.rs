@@ -43,7 +43,7 @@ impl TypedValueParser for Offer {
 pub fn rule_ids() -> Vec<PossibleValue> {
     RULES
         .iter()
-        .map(|r| PossibleValue::new(r.info.id).help(r.info.summary))
+        .map(|r| PossibleValue::new(r.info.id.as_str()).help(r.info.summary))
         .collect()
 }
 
@@ -226,7 +226,10 @@ fn extra_sections() -> Roff {
     ]);
     for r in RULES {
         let info = &r.info;
-        let mut term = vec![bold(info.id), roman(format!(" ({}", info.severity.name()))];
+        let mut term = vec![
+            bold(info.id.as_str()),
+            roman(format!(" ({}", info.severity.name())),
+        ];
         if info.needs_repo {
             term.push(roman("; needs a repository"));
         }

@@ -33,7 +33,7 @@ fn man_page_lists_every_rule_and_the_exit_status() -> TestResult {
     }
     for r in bpf_policy::RULES {
         assert!(
-            page.contains(&format!("\\fB{}\\fR", roff(r.info.id))),
+            page.contains(&format!("\\fB{}\\fR", roff(r.info.id.as_str()))),
             "{}",
             r.info.id
         );
@@ -249,7 +249,7 @@ fn bash_completes_after_a_subcommand() -> TestResult {
     // Every rule id with that start, whichever rules the table holds.
     let mut fixes: Vec<&str> = bpf_policy::RULES
         .iter()
-        .map(|r| r.info.id)
+        .map(|r| r.info.id.as_str())
         .filter(|id| id.starts_with("fixes-"))
         .collect();
     fixes.sort_unstable();

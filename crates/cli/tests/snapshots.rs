@@ -160,7 +160,10 @@ fn every_rule_has_an_output_snapshot() -> TestResult {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     cases.sort();
-    let ids: Vec<&str> = bpf_policy::RULES.iter().map(|r| r.info.id).collect();
+    let ids: Vec<&str> = bpf_policy::RULES
+        .iter()
+        .map(|r| r.info.id.as_str())
+        .collect();
     let missing: Vec<&&str> = ids
         .iter()
         .filter(|id| !cases.iter().any(|c| c == *id))

@@ -19,16 +19,16 @@
 use std::collections::HashMap;
 
 use crate::diag::{Level, Severity};
-use crate::rules::{self, RuleInfo};
+use crate::rules::{self, RuleId, RuleInfo};
 use crate::tree::Tree;
 
 /// Effective settings.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     /// `<rule>.severity` (or a command-line level), the last one per rule.
-    severity: HashMap<&'static str, Level>,
+    severity: HashMap<RuleId, Level>,
     /// `enable` (true) or `disable` (false), the last one per rule.
-    switch: HashMap<&'static str, bool>,
+    switch: HashMap<RuleId, bool>,
     /// `bpf-policy.tree`, when set and valid.
     pub tree: Option<Tree>,
     /// `bpf-policy.pushRemote` values in order (`*` for every remote); an empty value clears
@@ -105,16 +105,16 @@ impl Config {
     }
 
     /// Set a level for a rule (command-line overrides): it wins over every setting.
-    pub fn set(&mut self, rule: &'static str, level: Level) {
-        self.switch.remove(rule);
+    pub fn set(&mut self, rule: RuleId, level: Level) {
+        self.switch.remove(&rule);
         self.severity.insert(rule, level);
     }
 
     /// The level a rule runs at: `disable` turns it off whatever its severity; `enable` turns
     /// it on at its configured severity, or at its default when that is `off` or unset.
     pub fn level(&self, rule: &RuleInfo) -> Level {
-        let configured = self.severity.get(rule.id).copied();
-        match self.switch.get(rule.id) {
+        let configured = self.severity.get(&rule.id).copied();
+        match self.switch.get(&rule.id) {
             Some(false) => Level::Off,
             Some(true) => match configured {
                 Some(Level::On(s)) => Level::On(s),
@@ -142,6 +142,7 @@ impl Config {
 
 /// Look up a rule by id.
 pub fn find_rule(id: &str) -> Option<&'static RuleInfo> {
+    let id: RuleId = id.parse().ok()?;
     rules::RULES.iter().map(|r| &r.info).find(|r| r.id == id)
 }
 
@@ -155,7 +156,12 @@ pub fn nearest_rule(id: &str) -> Option<&'static str> {
     let lower = id.to_ascii_lowercase();
     rules::RULES
         .iter()
-        .map(|r| (crate::prefix::edit_distance(r.info.id, &lower), r.info.id))
+        .map(|r| {
+            (
+                crate::prefix::edit_distance(r.info.id.as_str(), &lower),
+                r.info.id.as_str(),
+            )
+        })
         .min()
         .filter(|(d, _)| *d <= NEAR)
         .map(|(_, r)| r)
@@ -220,7 +226,7 @@ mod tests {
         assert_eq!(level(&[off]), Some(Level::Off));
         // The command line wins over both.
         let (mut cfg, _) = Config::from_pairs([disable]);
-        cfg.set("fixes-advised", Level::On(Severity::Note));
+        cfg.set(RuleId::FixesAdvised, Level::On(Severity::Note));
         assert_eq!(
             find_rule("fixes-advised").map(|r| cfg.level(r)),
             Some(Level::On(Severity::Note))

@@ -79,7 +79,7 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The rule id (`fixes-required`).
-    pub rule: &'static str,
+    pub rule: crate::rules::RuleId,
     /// Severity after configuration.
     pub severity: Severity,
     /// The file (or `<stdin>`, or a commit id) it concerns.

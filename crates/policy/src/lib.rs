@@ -22,6 +22,6 @@ pub mod tree;
 pub use config::Config;
 pub use diag::{Diagnostic, Severity};
 pub use item::Item;
-pub use rules::{Context, RULES, check};
+pub use rules::{Context, RULES, RuleId, check};
 pub mod input;
 pub mod render;

@@ -218,7 +218,7 @@ impl Report for Json {
         let _ = writeln!(
             out,
             "{{\"rule\":{},\"severity\":{},\"file\":{},\"line\":{},\"message\":{},\"help\":{},\"snippet\":{}}}",
-            json_string(d.rule),
+            json_string(d.rule.as_str()),
             json_string(d.severity.name()),
             json_string(&d.file),
             d.line.map_or("null".to_owned(), |l| l.to_string()),
@@ -238,7 +238,7 @@ impl Report for Checkpatch {
             Severity::Warning => "WARNING",
             Severity::Note => "CHECK",
         };
-        let kind = d.rule.to_ascii_uppercase().replace('-', "_");
+        let kind = d.rule.as_str().to_ascii_uppercase().replace('-', "_");
         // b4 shows these lines on the terminal as they are: escape controls as for people.
         let help = d
             .help
@@ -268,7 +268,7 @@ mod tests {
 
     fn diag() -> Diagnostic {
         Diagnostic {
-            rule: "fixes-required",
+            rule: crate::rules::RuleId::FixesRequired,
             severity: Severity::Error,
             file: "0001-x.patch".into(),
             line: Some(4),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use bpf_policy::message::ParseOptions;
-use bpf_policy::{Config, Context, Item, Severity, check};
+use bpf_policy::{Config, Context, Item, RuleId, Severity, check};
 
 /// The corpus vendored in the repository; a missing directory is an error naming it, never a
 /// silently smaller test.
@@ -47,17 +47,20 @@ fn accepted_messages_are_not_rejected() -> Result<(), Box<dyn std::error::Error>
                 Severity::Error => {
                     errors.insert((name.clone(), d.rule));
                 }
-                Severity::Warning if d.rule == "fixes-format" => {
+                Severity::Warning if d.rule == RuleId::FixesFormat => {
                     fixes_warnings.insert(name.clone());
                 }
                 _ => {}
             }
         }
     }
-    let expected: BTreeSet<(String, &str)> = [
-        ("libbpf-accepted/1475-0102f65d72d5.msg", "no-stable-cc"),
-        ("libbpf-accepted/1438-1bc08143b5c6.msg", "message-empty"),
-        ("libbpf-accepted/0342-4ec5e360ae01.msg", "trailer-typo"),
+    let expected: BTreeSet<(String, RuleId)> = [
+        ("libbpf-accepted/1475-0102f65d72d5.msg", RuleId::NoStableCc),
+        (
+            "libbpf-accepted/1438-1bc08143b5c6.msg",
+            RuleId::MessageEmpty,
+        ),
+        ("libbpf-accepted/0342-4ec5e360ae01.msg", RuleId::TrailerTypo),
     ]
     .into_iter()
     .map(|(f, r)| (f.to_owned(), r))

@@ -256,7 +256,7 @@ fn advise(
     }
     let signoff = diags
         .iter()
-        .any(|d| d.severity == Severity::Error && d.rule == "signoff-missing");
+        .any(|d| d.severity == Severity::Error && d.rule == bpf_policy::RuleId::SignoffMissing);
     let command = format!(
         "git commit{}{} -e -F {}",
         if amend { " --amend" } else { "" },

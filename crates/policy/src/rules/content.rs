@@ -1,5 +1,6 @@
 //! What the series changes: verifier, JITs, UAPI, samples; and when it is sent.
 
+use super::{Check, Q_BPFTOOL, Q_JIT, Q_MERGE_WINDOW, Q_SAMPLES, Q_VERIFIER, Rule, RuleId};
 use super::{Context, Out, patches};
 use crate::item::{ChangeStatus, Item};
 use crate::repo::RepoFacts;
@@ -16,6 +17,15 @@ fn any_touches(items: &[Item], pred: &dyn Fn(&str) -> bool) -> bool {
 fn is_bpf_selftest(p: &str) -> bool {
     p.starts_with("tools/testing/selftests/bpf/")
 }
+
+/// verifier-selftests: its definition (documentation and default severity) and check.
+pub(super) static VERIFIER_SELFTESTS: Rule = rule!(RuleId::VerifierSelftests, Warning, Check::Series(verifier_selftests), repo: false,
+    section: Q_VERIFIER,
+    summary: "a verifier change comes with selftests in tools/testing/selftests/bpf/",
+    explanation: "Changes to the verifier's behaviour need test cases in the BPF selftests; \
+maintainers will ask for them. Checked over the whole series.",
+    bad: "kernel/bpf/verifier.c changed, nothing under tools/testing/selftests/bpf/",
+    good: "a second patch: selftests/bpf: Add tests for ...");
 
 /// verifier-selftests
 pub(super) fn verifier_selftests(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
@@ -41,6 +51,15 @@ fn is_jit(p: &str) -> bool {
         .is_some_and(|(_, r)| r.starts_with("net/"))
 }
 
+/// jit-tests: its definition (documentation and default severity) and check.
+pub(super) static JIT_TESTS: Rule = rule!(RuleId::JitTests, Warning, Check::Series(jit_tests), repo: false,
+    section: Q_JIT,
+    summary: "a BPF JIT change (arch/*/net/) comes with tests in lib/test_bpf.c or selftests",
+    explanation: "New instructions and JIT features need test cases so every JIT gets run-time \
+coverage: lib/test_bpf.c or tools/testing/selftests/bpf/.",
+    bad: "arch/x86/net/bpf_jit_comp.c changed, no test",
+    good: "a patch adding cases to lib/test_bpf.c");
+
 /// jit-tests
 pub(super) fn jit_tests(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(item) = first_touching(items, &is_jit) else {
@@ -56,6 +75,16 @@ pub(super) fn jit_tests(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
         Some("add cases to lib/test_bpf.c or tools/testing/selftests/bpf/ so every JIT gets run-time coverage".into()),
     );
 }
+
+/// uapi-tools-sync: its definition (documentation and default severity) and check.
+pub(super) static UAPI_TOOLS_SYNC: Rule = rule!(RuleId::UapiToolsSync, Warning, Check::Series(uapi_tools_sync), repo: false,
+    section: Q_BPFTOOL,
+    summary: "include/uapi/linux/bpf.h changes must be mirrored in tools/include/uapi/linux/bpf.h",
+    explanation: "The tools copy of the UAPI header is kept in sync in the same series (kernel \
+practice); and when UAPI lets programs or maps report new information, bpftool should learn to \
+dump it.",
+    bad: "include/uapi/linux/bpf.h changed alone",
+    good: "include/uapi/linux/bpf.h and tools/include/uapi/linux/bpf.h changed together");
 
 /// uapi-tools-sync
 pub(super) fn uapi_tools_sync(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
@@ -76,6 +105,15 @@ pub(super) fn uapi_tools_sync(items: &[Item], _cx: &Context<'_>, out: &mut Out<'
         ),
     );
 }
+
+/// samples-not-selftests: its definition (documentation and default severity) and check.
+pub(super) static SAMPLES_NOT_SELFTESTS: Rule = rule!(RuleId::SamplesNotSelftests, Note, Check::Series(samples_not_selftests), repo: false,
+    section: Q_SAMPLES,
+    summary: "new files under samples/bpf/ that look like tests belong in the selftests",
+    explanation: "Selftests run in CI bots, samples do not. Simple demos may go to samples/bpf/, but \
+anything that tests behaviour belongs under tools/testing/selftests/bpf/.",
+    bad: "samples/bpf/test_foo_user.c (new)",
+    good: "tools/testing/selftests/bpf/prog_tests/foo.c (new)");
 
 /// samples-not-selftests
 pub(super) fn samples_not_selftests(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
@@ -117,6 +155,17 @@ pub(crate) fn merge_window_open(repo: &dyn RepoFacts) -> Option<String> {
         .max_by_key(|(r, _)| *r)?;
     (newest.0.2 == u32::MAX).then_some(newest.1)
 }
+
+/// merge-window: its definition (documentation and default severity) and check.
+pub(super) static MERGE_WINDOW: Rule = rule!(RuleId::MergeWindow, Warning, Check::Series(merge_window), repo: true,
+    section: Q_MERGE_WINDOW,
+    summary: "bpf-next/net-next are closed during the merge window (after vX.Y, before vX.Y+1-rc1)",
+    explanation: "While the merge window is open, bpf-next is not processed; resend once Linus has \
+tagged the next -rc1. Judged from mainline release tags in a kernel repository (one with both \
+vX.Y and vX.Y-rcN tags; a project's own v0.3 or v6.2 release tags are not mainline), when it has \
+them (fetch them to keep this accurate). RFC postings are welcome at any time.",
+    bad: "newest tag v6.12, no v6.13-rc1 yet: [PATCH bpf-next] ...",
+    good: "wait for v6.13-rc1, then send (or send fixes to bpf)");
 
 /// merge-window
 pub(super) fn merge_window(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {

@@ -2,7 +2,7 @@
 //! good case must not. Where the documentation text is a subject or a message it is used as
 //! written; where it describes a series or a repository, the case here builds what it says.
 
-use super::{Context, RULES, check};
+use super::{Context, RULES, RuleId, check};
 use crate::config::Config;
 use crate::email::Email;
 use crate::item::{FileChange, Ident, Item};
@@ -156,7 +156,7 @@ impl Case {
         self.repo = Some(r);
         self
     }
-    fn fires(&self, id: &str) -> bool {
+    fn fires(&self, id: RuleId) -> bool {
         let source = TreeSource::Config;
         let cx = Context {
             tree: self.tree.map(|t| (t, &source)),
@@ -198,17 +198,17 @@ fn files_series(files: &[&[&str]]) -> Vec<Item> {
 }
 
 /// The bad and the good case of a rule, built from its documentation.
-fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
+fn cases(id: RuleId, bad: &str, good: &str) -> Option<(Case, Case)> {
     let fixes_ok = "Fixes: 0123456789ab (\"bpf: Add map refcounting\")";
     Some(match id {
-        "subject-tree"
-        | "subject-tree-unknown"
-        | "subject-version"
-        | "cover-letter-placeholder"
-        | "pull-request-subject" => {
+        RuleId::SubjectTree
+        | RuleId::SubjectTreeUnknown
+        | RuleId::SubjectVersion
+        | RuleId::CoverLetterPlaceholder
+        | RuleId::PullRequestSubject => {
             let body = format!("This series teaches the verifier foo.\n\n{fixes_ok}\n{SOB}");
             let mk = |s: &str| {
-                if id == "cover-letter-placeholder" || id == "pull-request-subject" {
+                if id == RuleId::CoverLetterPlaceholder || id == RuleId::PullRequestSubject {
                     cover(&subject_in(s), &body)
                 } else {
                     email(&subject_in(s), &body, &["kernel/bpf/syscall.c"], None)
@@ -216,14 +216,14 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             (Case::of(vec![mk(bad)]), Case::of(vec![mk(good)]))
         }
-        "subject-format"
-        | "fixes-advised"
-        | "message-empty"
-        | "signoff-missing"
-        | "changelog-placement" => {
+        RuleId::SubjectFormat
+        | RuleId::FixesAdvised
+        | RuleId::MessageEmpty
+        | RuleId::SignoffMissing
+        | RuleId::ChangelogPlacement => {
             let mk = |t: &str| {
                 let t = filled(t);
-                let t = if t.contains("Signed-off-by:") || id == "signoff-missing" {
+                let t = if t.contains("Signed-off-by:") || id == RuleId::SignoffMissing {
                     t
                 } else if t.contains('\n') {
                     format!("{t}\n{SOB}")
@@ -234,7 +234,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             (Case::of(vec![mk(bad)]), Case::of(vec![mk(good)]))
         }
-        "fixes-required" => {
+        RuleId::FixesRequired => {
             let mk = |t: &str| {
                 email(
                     &subject_in(bad),
@@ -245,7 +245,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             (Case::of(vec![mk(bad)]), Case::of(vec![mk(good)]))
         }
-        "fixes-format" | "trailer-typo" | "no-stable-cc" => {
+        RuleId::FixesFormat | RuleId::TrailerTypo | RuleId::NoStableCc => {
             let mk = |t: &str| {
                 let t = filled(t);
                 if t.starts_with("---") {
@@ -258,7 +258,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             (Case::of(vec![mk(bad)]), Case::of(vec![mk(good)]))
         }
-        "fixes-commit" => {
+        RuleId::FixesCommit => {
             // The good text is the command that prints the right tag.
             let mk = |t: &str| message(&format!("bpf: Fix x\n\nWhy.\n\n{t}\n{SOB}"));
             (
@@ -266,7 +266,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 Case::of(vec![mk(fixes_ok)]).repo(Fake::default()),
             )
         }
-        "fixes-tree" => {
+        RuleId::FixesTree => {
             let mk = |prefix: &str| {
                 email(
                     &format!("[{prefix}] bpf: Fix a leak"),
@@ -288,7 +288,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 Case::of(vec![mk("PATCH bpf-next")]).repo(only_next()),
             )
         }
-        "signoff-author" => {
+        RuleId::SignoffAuthor => {
             let mk = |t: &str| {
                 let sob = t.lines().last().unwrap_or("");
                 let mut item = message(&format!("bpf: x\n\nWhy.\n\n{sob}"));
@@ -302,23 +302,23 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             (Case::of(vec![mk(bad)]), Case::of(vec![mk(good)]))
         }
-        "series-cover-letter" => {
+        RuleId::SeriesCoverLetter => {
             assert!(good.contains("--cover-letter"));
             (
                 Case::of(numbered("bpf-next", 2, false)),
                 Case::of(numbered("bpf-next", 2, true)),
             )
         }
-        "series-too-long" => (
+        RuleId::SeriesTooLong => (
             Case::of(numbered("bpf-next", 16, true)),
             Case::of(numbered("bpf-next", 8, true)),
         ),
-        "cover-letter-empty" => {
+        RuleId::CoverLetterEmpty => {
             let sub = "[PATCH bpf-next 0/2] bpf: Support foo";
             let mk = |t: &str| cover(sub, &t.replace("...", "3 files changed"));
             (Case::of(vec![mk(bad)]), Case::of(vec![mk(good)]))
         }
-        "series-consistency" => {
+        RuleId::SeriesConsistency => {
             let mk = |t: &str| {
                 t.split(", ")
                     .map(|s| {
@@ -332,7 +332,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             (Case::of(mk(bad)), Case::of(mk(good)))
         }
-        "series-changelog" => {
+        RuleId::SeriesChangelog => {
             let sub = subject_in(bad);
             let without = patch(&sub);
             let with = email(
@@ -343,7 +343,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             );
             (Case::of(vec![without]), Case::of(vec![with]))
         }
-        "recipient-list" => {
+        RuleId::RecipientList => {
             let mk = |t: &str| {
                 let to = t
                     .strip_prefix("To: ")
@@ -358,7 +358,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             (Case::of(vec![mk(bad)]), Case::of(vec![mk(good)]))
         }
-        "maintainers-list" | "maintainers-cc" => {
+        RuleId::MaintainersList | RuleId::MaintainersCc => {
             // `To: ...` / `Cc: ...` as written, up to a blank-separated comment.
             let header = |t: &str, key: &str| -> Option<String> {
                 let v = t.strip_prefix(key)?;
@@ -388,7 +388,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 Case::of(vec![mk(good)]).repo(kernel_tree()),
             )
         }
-        "fixes-author-cc" => {
+        RuleId::FixesAuthorCc => {
             let mk = |t: &str| {
                 let tags: Vec<&str> = t
                     .lines()
@@ -406,7 +406,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 Case::of(vec![mk(good)]).repo(kernel_tree()),
             )
         }
-        "verifier-selftests" => (
+        RuleId::VerifierSelftests => (
             Case::of(files_series(&[
                 &["kernel/bpf/verifier.c"],
                 &["kernel/bpf/core.c"],
@@ -416,7 +416,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 &["tools/testing/selftests/bpf/progs/verifier_foo.c"],
             ])),
         ),
-        "jit-tests" => (
+        RuleId::JitTests => (
             Case::of(files_series(&[
                 &["arch/x86/net/bpf_jit_comp.c"],
                 &["kernel/bpf/core.c"],
@@ -426,7 +426,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 &["lib/test_bpf.c"],
             ])),
         ),
-        "uapi-tools-sync" => (
+        RuleId::UapiToolsSync => (
             Case::of(files_series(&[
                 &["include/uapi/linux/bpf.h"],
                 &["kernel/bpf/core.c"],
@@ -436,7 +436,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 &["tools/include/uapi/linux/bpf.h"],
             ])),
         ),
-        "samples-not-selftests" => {
+        RuleId::SamplesNotSelftests => {
             let mk = |path: &str| {
                 let mut item = patch("[PATCH bpf-next] samples/bpf: Add foo");
                 item.files = Some(vec![FileChange {
@@ -451,7 +451,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 Case::of(vec![mk(&path(good))]),
             )
         }
-        "merge-window" => {
+        RuleId::MergeWindow => {
             let tags = |extra: Option<&'static str>| Fake {
                 tags: ["v6.11", "v6.12-rc1", "v6.12"]
                     .into_iter()
@@ -465,7 +465,7 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 Case::of(items()).repo(tags(Some("v6.13-rc1"))),
             )
         }
-        "fixup-commit" => {
+        RuleId::FixupCommit => {
             let mk = |subject: &str| {
                 Item::from_commit(
                     TARGET,
@@ -477,7 +477,6 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             (Case::of(vec![mk(bad)]), Case::of(vec![mk("bpf: Add foo")]))
         }
-        _ => return None,
     })
 }
 
@@ -508,7 +507,7 @@ fn found(
     items: &[Item],
     tree: Option<Tree>,
     repo: Option<&Fake>,
-) -> Vec<(&'static str, crate::Severity)> {
+) -> Vec<(RuleId, crate::Severity)> {
     let source = TreeSource::Config;
     let cx = Context {
         tree: tree.map(|t| (t, &source)),
@@ -520,7 +519,7 @@ fn found(
         .collect()
 }
 
-fn errors(items: &[Item], tree: Option<Tree>, repo: Option<&Fake>) -> Vec<&'static str> {
+fn errors(items: &[Item], tree: Option<Tree>, repo: Option<&Fake>) -> Vec<RuleId> {
     found(items, tree, repo)
         .into_iter()
         .filter(|(_, s)| *s == crate::Severity::Error)
@@ -539,7 +538,7 @@ fn other_subsystems_get_the_kernel_wide_rules_only() {
     );
     assert_eq!(
         errors(std::slice::from_ref(&nf), Some(Tree::BpfNext), None),
-        Vec::<&str>::new()
+        Vec::<RuleId>::new()
     );
     for other in [
         "wireless-next",
@@ -556,7 +555,7 @@ fn other_subsystems_get_the_kernel_wide_rules_only() {
         );
         assert_eq!(
             errors(&[p], Some(Tree::Bpf), None),
-            Vec::<&str>::new(),
+            Vec::<RuleId>::new(),
             "{other}"
         );
     }
@@ -567,7 +566,10 @@ fn other_subsystems_get_the_kernel_wide_rules_only() {
         &["net/netfilter/x.c"],
         Some("netfilter-devel@vger.kernel.org"),
     );
-    assert_eq!(errors(&[unsigned], None, None), vec!["signoff-missing"]);
+    assert_eq!(
+        errors(&[unsigned], None, None),
+        vec![RuleId::SignoffMissing]
+    );
 }
 
 #[test]
@@ -579,7 +581,7 @@ fn a_patch_without_a_tree_is_ours_by_files_or_recipients() {
         &["kernel/bpf/core.c"],
         Some("linux-kernel@vger.kernel.org"),
     );
-    assert!(errors(&[lkml], None, None).contains(&"subject-tree"));
+    assert!(errors(&[lkml], None, None).contains(&RuleId::SubjectTree));
     // Addressed to bpf@, touching nothing of ours: ours.
     let to_bpf = email(
         "[PATCH] lib: Add foo",
@@ -587,7 +589,7 @@ fn a_patch_without_a_tree_is_ours_by_files_or_recipients() {
         &["lib/foo.c"],
         Some("bpf@vger.kernel.org"),
     );
-    assert!(errors(&[to_bpf], None, None).contains(&"subject-tree"));
+    assert!(errors(&[to_bpf], None, None).contains(&RuleId::SubjectTree));
     // An ext4 patch to the ext4 list, from a bpf-next checkout: not ours.
     let ext4 = email(
         "[PATCH] ext4: Add foo",
@@ -597,7 +599,7 @@ fn a_patch_without_a_tree_is_ours_by_files_or_recipients() {
     );
     assert_eq!(
         errors(&[ext4], Some(Tree::BpfNext), None),
-        Vec::<&str>::new()
+        Vec::<RuleId>::new()
     );
     // A commit touching fs/ only: ours when the repository targets a tree, else not.
     let mut commit = message(&format!(
@@ -606,17 +608,17 @@ fn a_patch_without_a_tree_is_ours_by_files_or_recipients() {
     commit.files = Some(vec![FileChange::modified("fs/ext4/inode.c")]);
     assert_eq!(
         errors(std::slice::from_ref(&commit), None, None),
-        Vec::<&str>::new()
+        Vec::<RuleId>::new()
     );
     assert_eq!(
         errors(&[commit], Some(Tree::BpfNext), None),
-        vec!["no-stable-cc"]
+        vec![RuleId::NoStableCc]
     );
     // Nothing known about it: judged as ours.
     let bare = message(&format!(
         "x: Fix foo\n\nWhy.\n\nCc: stable@vger.kernel.org\n{SOB}"
     ));
-    assert_eq!(errors(&[bare], None, None), vec!["no-stable-cc"]);
+    assert_eq!(errors(&[bare], None, None), vec![RuleId::NoStableCc]);
 }
 
 #[test]
@@ -683,7 +685,7 @@ fn a_cover_letter_follows_its_series() {
     let cx = Context::default();
     let d = crate::scope::Scoper::new(&cx).classify_series(&items);
     assert!(d.iter().all(|d| !d.in_scope), "{d:?}");
-    assert_eq!(errors(&items, None, None), Vec::<&str>::new());
+    assert_eq!(errors(&items, None, None), Vec::<RuleId>::new());
 }
 
 #[test]
@@ -697,7 +699,7 @@ fn netdev_trees_follow_netdev_rules() {
     );
     assert_eq!(
         errors(&[net], Some(Tree::BpfNext), None),
-        Vec::<&str>::new()
+        Vec::<RuleId>::new()
     );
     // Two patches for net need no cover letter; for bpf they do.
     let two = |tree: &str| {
@@ -712,8 +714,8 @@ fn netdev_trees_follow_netdev_rules() {
             })
             .collect::<Vec<_>>()
     };
-    assert!(!errors(&two("net"), None, None).contains(&"series-cover-letter"));
-    assert!(errors(&two("bpf"), None, None).contains(&"series-cover-letter"));
+    assert!(!errors(&two("net"), None, None).contains(&RuleId::SeriesCoverLetter));
+    assert!(errors(&two("bpf"), None, None).contains(&RuleId::SeriesCoverLetter));
     // iproute2 master is not fixes-only: a fix there is advised a Fixes:, not required one.
     let ip = email(
         "[PATCH iproute2] ip: Fix the route dump",
@@ -723,10 +725,10 @@ fn netdev_trees_follow_netdev_rules() {
     );
     let f = found(&[ip], None, None);
     assert!(
-        f.contains(&("fixes-advised", crate::Severity::Warning)),
+        f.contains(&(RuleId::FixesAdvised, crate::Severity::Warning)),
         "{f:?}"
     );
-    assert!(!f.iter().any(|(r, _)| *r == "fixes-required"), "{f:?}");
+    assert!(!f.iter().any(|(r, _)| *r == RuleId::FixesRequired), "{f:?}");
     // bpf-next/net is a tree of its own, sent to both lists.
     let bnn = email(
         "[PATCH v8 bpf-next/net 2/6] bpf: Add x",
@@ -736,11 +738,11 @@ fn netdev_trees_follow_netdev_rules() {
     );
     let e = found(&[bnn], None, None);
     assert!(
-        !e.iter().any(|(r, _)| *r == "subject-tree-unknown"),
+        !e.iter().any(|(r, _)| *r == RuleId::SubjectTreeUnknown),
         "{e:?}"
     );
     assert!(
-        e.contains(&("recipient-list", crate::Severity::Error)),
+        e.contains(&(RuleId::RecipientList, crate::Severity::Error)),
         "{e:?}"
     );
 }
@@ -754,7 +756,7 @@ fn merge_window_is_for_kernel_repositories_and_not_for_rfcs() {
     let fires = |subject: &str, repo: &Fake| {
         found(&[patch(subject)], None, Some(repo))
             .iter()
-            .any(|(r, _)| *r == "merge-window")
+            .any(|(r, _)| *r == RuleId::MergeWindow)
     };
     assert!(fires("[PATCH bpf-next] bpf: Add x", &window));
     assert!(!fires("[RFC PATCH bpf-next] bpf: Add x", &window));
@@ -777,11 +779,11 @@ fn fixes_titles_are_compared_as_fixes_format_read_them() {
         let m = message(&format!("bpf: Fix x\n\nWhy.\n\n{tag}\n{SOB}"));
         let f = found(&[m], None, Some(&repo));
         assert!(
-            f.contains(&("fixes-format", crate::Severity::Warning)),
+            f.contains(&(RuleId::FixesFormat, crate::Severity::Warning)),
             "{tag}: {f:?}"
         );
         assert!(
-            !f.contains(&("fixes-commit", crate::Severity::Error)),
+            !f.contains(&(RuleId::FixesCommit, crate::Severity::Error)),
             "{tag}: {f:?}"
         );
     }
@@ -792,7 +794,7 @@ fn fixes_titles_are_compared_as_fixes_format_read_them() {
     let d = check(&[m], &Context::default(), &Config::default());
     let help = d
         .iter()
-        .find(|d| d.rule == "fixes-format")
+        .find(|d| d.rule == RuleId::FixesFormat)
         .and_then(|d| d.help.clone());
     assert_eq!(
         help.as_deref(),
@@ -809,17 +811,17 @@ fn colonless_fixes_is_malformed_not_missing() {
         None,
     );
     let e = errors(&[m], None, None);
-    assert_eq!(e, vec!["fixes-format"]);
+    assert_eq!(e, vec![RuleId::FixesFormat]);
     // Prose is not a tag.
     let m = message(&format!("bpf: Fix x\n\nFixes errors like:\n  foo\n\n{SOB}"));
-    assert!(!errors(&[m], None, None).contains(&"fixes-format"));
+    assert!(!errors(&[m], None, None).contains(&RuleId::FixesFormat));
 }
 
 #[test]
 fn a_sign_off_below_the_dashes_is_dropped_by_git_am() {
     let m = message(&format!("bpf: Add x\n\nWhy.\n---\n{SOB}\n"));
     let d = check(&[m], &Context::default(), &Config::default());
-    let s = d.iter().find(|d| d.rule == "signoff-missing");
+    let s = d.iter().find(|d| d.rule == RuleId::SignoffMissing);
     assert!(
         s.is_some_and(|d| d.message.contains("git am will drop it") && d.line == Some(5)),
         "{d:?}"

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::subject::tree_said;
+use super::{Check, Q_MIN, Rule, RuleId};
 use super::{Context, Out, TreeFrom};
 use crate::item::{FileChange, Item, ItemKind, only_tests_or_docs};
 use crate::message::{Line, Trailer};
@@ -55,8 +56,21 @@ static SAYS_FIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:[^:]*:\s*)*(?:fix|fixes|fixed|fixing|fixup)\b").unwrap()
 });
 
+/// fixes-required: its definition (documentation and default severity) and check.
+pub(super) static FIXES_REQUIRED: Rule = rule!(RuleId::FixesRequired, Error, Check::Item(fixes_required), repo: false,
+    section: Q_MIN,
+    summary: "a patch for a fixes tree (bpf, net) must carry a Fixes: tag",
+    explanation: "Fixes sent to the bpf tree must name the commit they fix, so follow-ups can be \
+found and backports made. Every patch of a fixes series is checked, except patches that only touch \
+tools/testing/selftests/, Documentation/, MAINTAINERS or (iproute2) man/ (tests and docs that go \
+with a fix), and cover letters. If the patch is not a fix, it belongs in bpf-next. iproute2 master \
+is not fixes-only: a \"Fix ...\" there gets fixes-advised. A \"Fixes commit 0123... (...)\" line \
+is a malformed tag (fixes-format), not a missing one.",
+    bad: "Subject: [PATCH bpf] bpf: Fix a refcount leak\n\n...\nSigned-off-by: A U Thor <author@example.org>",
+    good: "...\nFixes: 0123456789ab (\"bpf: Add map refcounting\")\nSigned-off-by: A U Thor <author@example.org>");
+
 /// fixes-required
-pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn fixes_required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     if item.is_cover || has_fixes(item) {
         return;
     }
@@ -112,8 +126,19 @@ pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     );
 }
 
+/// fixes-advised: its definition (documentation and default severity) and check.
+pub(super) static FIXES_ADVISED: Rule = rule!(RuleId::FixesAdvised, Warning, Check::Item(fixes_advised), repo: false,
+    section: Q_MIN,
+    summary: "a patch that says it fixes something has no Fixes: tag",
+    explanation: "Fixes that target bpf-next also need a Fixes: tag when the broken commit is already \
+in net-next or bpf-next. When the tree is a features tree, iproute2 master, or unknown and the \
+summary starts with \"Fix\", name the commit being fixed, unless it fixes no particular commit (a \
+typo, a warning).",
+    bad: "libbpf: Fix the error path of btf__load()",
+    good: "libbpf: Fix the error path of btf__load()\n\n...\nFixes: 0123456789ab (\"libbpf: Add btf__load()\")");
+
 /// fixes-advised
-pub(super) fn advised(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn fixes_advised(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     if item.is_cover
         || has_fixes(item)
         || !super::message::contains_ignore_case(&item.message.subject, "fix")
@@ -264,8 +289,19 @@ fn judge(value: &str) -> (Option<FixesValue<'_>>, Vec<Verdict>) {
     )
 }
 
+/// fixes-format: its definition (documentation and default severity) and check.
+pub(super) static FIXES_FORMAT: Rule = rule!(RuleId::FixesFormat, Error, Check::Item(fixes_format), repo: false, kernel_wide: true,
+    section: Q_MIN,
+    summary: "Fixes: <12+ lower-case hex digits> (\"<subject of that commit>\")",
+    explanation: "A Fixes: tag names the commit by an id of at least 12 hex digits and its subject \
+in parentheses and double quotes, as `git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 <id>` \
+prints it. Errors: a short id, no id, the word \"commit\" before it, no title, id and title run \
+together. Warnings: an unquoted title, text after the closing `\")`, upper-case hex.",
+    bad: "Fixes: commit 0123456 bpf: Add map refcounting",
+    good: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")");
+
 /// fixes-format
-pub(super) fn format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn fixes_format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     for l in colonless_fixes(item) {
         let value = l.text.trim_start()["Fixes".len()..].trim();
         let (parsed, _) = judge(value);
@@ -344,9 +380,22 @@ fn short(id: &str) -> &str {
     &id[..12.min(id.len())]
 }
 
+/// fixes-commit: its definition (documentation and default severity) and check.
+pub(super) static FIXES_COMMIT: Rule = rule!(RuleId::FixesCommit, Error, Check::Items(fixes_commit), repo: true, kernel_wide: true,
+    section: Q_MIN,
+    summary: "the Fixes: id must name one commit of this repository, with that subject, in history",
+    explanation: "With a repository at hand, each Fixes: id must resolve to exactly one commit, its \
+quoted title must match that commit's subject (a prefix, `...` and typographic quotes are fine), and \
+the commit must be an ancestor of the one being checked. The title is compared as fixes-format \
+read it, so ('...') quoting or a missing ) is a format warning, never a mismatch. An id this \
+repository does not have (a shallow clone, another tree) cannot be verified and gives a warning \
+that says so.",
+    bad: "Fixes: 0123456789ab (\"bpf: A subject that commit does not have\")",
+    good: "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 0123456789ab");
+
 /// fixes-commit. Every tag of every item is gathered first and the repository asked once for
 /// all ids and once for all ancestry questions: one history walk answers them together.
-pub(super) fn commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn fixes_commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(repo) = cx.repo else { return };
     let mut tags = Vec::new();
     for &item in items {
@@ -447,8 +496,21 @@ pub(super) fn commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>) {
     }
 }
 
+/// fixes-tree: its definition (documentation and default severity) and check.
+pub(super) static FIXES_TREE: Rule = rule!(RuleId::FixesTree, Warning, Check::Item(fixes_tree), repo: true,
+    section: Q_MIN,
+    summary: "a fix sent to bpf (net) for a commit that is only in -next belongs in bpf-next (net-next)",
+    explanation: "Fixes go to bpf (net) when the bug is in a released kernel or in the fixes tree; \
+\"the same applies to fixes that target bpf-next, where the affected commit is in net-next (or in \
+some cases bpf-next)\". When every Fixes: target of a [PATCH bpf] or [PATCH net] fix is in no mainline \
+release tag (vX.Y, vX.Y-rcN) and not on a remote-tracking branch of bpf.git (net.git), the broken \
+commit exists only in -next, and so must the fix. Judged from the tags and remote-tracking refs the \
+repository has; silent when it has neither (fetch mainline tags to have it checked).",
+    bad: "[PATCH bpf] ... Fixes: <a commit only on bpf-next/master>",
+    good: "[PATCH bpf-next] ... Fixes: <a commit only on bpf-next/master>");
+
 /// fixes-tree
-pub(super) fn tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn fixes_tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(repo) = cx.repo else { return };
     if item.is_cover {
         return;
@@ -584,11 +646,11 @@ mod tests {
             .map(|d| (d.rule, d.severity))
             .collect();
         assert!(
-            rules.contains(&("fixes-required", crate::Severity::Error)),
+            rules.contains(&(RuleId::FixesRequired, crate::Severity::Error)),
             "{rules:?}"
         );
         assert!(
-            rules.contains(&("subject-tree", crate::Severity::Warning)),
+            rules.contains(&(RuleId::SubjectTree, crate::Severity::Warning)),
             "{rules:?}"
         );
         Ok(())
@@ -648,7 +710,7 @@ mod tests {
         };
         let found: Vec<(String, Option<usize>)> = check(&items, &cx, &Config::default())
             .into_iter()
-            .filter(|d| d.rule == "fixes-commit")
+            .filter(|d| d.rule == RuleId::FixesCommit)
             .map(|d| (d.message, d.line))
             .collect();
         assert_eq!(*repo.calls.borrow(), (1, 1), "{found:#?}");

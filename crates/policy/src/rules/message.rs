@@ -5,13 +5,24 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::{Check, PROCESS, Q_MIN, Q_STABLE, Rule, RuleId, SIGN_OFF};
 use super::{Context, Out};
 use crate::item::{Ident, Item, ItemKind};
 use crate::message::{KNOWN_KEYS, Line, parse_trailer_line};
 use crate::prefix::edit_distance;
 
+/// message-empty: its definition (documentation and default severity) and check.
+pub(super) static MESSAGE_EMPTY: Rule = rule!(RuleId::MessageEmpty, Error, Check::Item(message_empty), repo: false, kernel_wide: true,
+    section: Q_MIN,
+    summary: "the commit message must explain the change: not just a subject and tags",
+    explanation: "Patches with an empty commit message are not accepted. Say why the change is \
+made and what it is for, so someone reading the log later can follow the reasoning.",
+    bad: "bpf: Fix typo\n\nSigned-off-by: A U Thor <author@example.org>",
+    good: "bpf: Fix typo in the bpf_map_lookup_elem() comment\n\nThe comment says the helper returns 0 on \
+success; it returns a pointer. Say so.\n\nSigned-off-by: A U Thor <author@example.org>");
+
 /// message-empty
-pub(super) fn empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn message_empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     if item.is_cover || item.message.prose_lines().next().is_some() {
         return;
     }
@@ -29,6 +40,16 @@ pub(super) fn empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
 fn signoffs(item: &Item) -> impl Iterator<Item = &crate::message::Trailer> {
     item.message.trailers_named("Signed-off-by")
 }
+
+/// signoff-missing: its definition (documentation and default severity) and check.
+pub(super) static SIGNOFF_MISSING: Rule = rule!(RuleId::SignoffMissing, Error, Check::Item(signoff_missing), repo: false, kernel_wide: true,
+    section: SIGN_OFF,
+    summary: "the message has no Signed-off-by: trailer",
+    explanation: "Every kernel patch carries the author's Developer's Certificate of Origin as a \
+Signed-off-by: trailer. `git commit -s` adds it. A Signed-off-by: below a `---` line inside a commit \
+message does not count: git format-patch keeps it below the patch's own `---`, and git am drops it.",
+    bad: "bpf: Add foo\n\nExplanation.",
+    good: "bpf: Add foo\n\nExplanation.\n\nSigned-off-by: A U Thor <author@example.org>");
 
 /// signoff-missing
 pub(super) fn signoff_missing(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
@@ -74,6 +95,16 @@ pub(super) fn signoff_missing(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>)
         }),
     );
 }
+
+/// signoff-author: its definition (documentation and default severity) and check.
+pub(super) static SIGNOFF_AUTHOR: Rule = rule!(RuleId::SignoffAuthor, Error, Check::Item(signoff_author), repo: false, kernel_wide: true,
+    section: SIGN_OFF,
+    summary: "the author (From:, or the commit author) has no Signed-off-by: of their own",
+    explanation: "The person who wrote the patch must sign it off; others who handle it add their \
+own line after it. The author's email is compared case-insensitively, or the name when an email \
+differs. `git commit --amend -s` as the author fixes it.",
+    bad: "From: A U Thor <author@example.org>\n...\nSigned-off-by: Someone Else <else@example.org>",
+    good: "From: A U Thor <author@example.org>\n...\nSigned-off-by: A U Thor <author@example.org>");
 
 /// signoff-author
 pub(super) fn signoff_author(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
@@ -131,6 +162,15 @@ fn misspelt(key: &str, spaced: bool) -> Option<&'static str> {
         .min_by_key(|(d, _, _)| *d)
         .map(|(_, k, _)| k)
 }
+
+/// trailer-typo: its definition (documentation and default severity) and check.
+pub(super) static TRAILER_TYPO: Rule = rule!(RuleId::TrailerTypo, Error, Check::Item(trailer_typo), repo: false, kernel_wide: true,
+    section: PROCESS,
+    summary: "a misspelt trailer key (Signed-of-by:, Acked-By:, Fixes :)",
+    explanation: "Tools that collect tags match trailer keys exactly. A misspelt key, the wrong \
+capitalisation or a space before the colon makes the tag invisible to them.",
+    bad: "Signed-of-by: A U Thor <author@example.org>",
+    good: "Signed-off-by: A U Thor <author@example.org>");
 
 /// trailer-typo
 pub(super) fn trailer_typo(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
@@ -203,6 +243,17 @@ static CC_LINE: LazyLock<Regex> = LazyLock::new(|| {
 const STABLE_HELP: &str = "remove it: BPF maintainers queue stable fixes themselves. To ask for a \
 backport, add a note under the `---` line of the patch (it stays out of the git log) or ask them by mail";
 
+/// no-stable-cc: its definition (documentation and default severity) and check.
+pub(super) static NO_STABLE_CC: Rule = rule!(RuleId::NoStableCc, Error, Check::Item(no_stable_cc), repo: false,
+    section: Q_STABLE,
+    summary: "never Cc: stable@vger.kernel.org in a BPF patch; ask the maintainers below the ---",
+    explanation: "BPF patches do not carry Cc: stable. The maintainers queue fixes for stable \
+themselves: ask them in a note under the `---` line of the patch (it does not reach the git log), \
+or by mail. This applies to the message and to the email's To/Cc headers, for the BPF trees (bpf, \
+bpf-next, bpf-next/net) and when the tree is unknown; net and net-next allow Cc: stable since 2021.",
+    bad: "Cc: stable@vger.kernel.org",
+    good: "---\nPlease queue this for stable: it fixes a crash on 6.6.\n");
+
 /// no-stable-cc
 pub(super) fn no_stable_cc(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     // BPF trees forbid it; netdev allows Cc: stable since 2021. The patch's own tree decides
@@ -245,8 +296,17 @@ pub(crate) fn contains_ignore_case(hay: &str, needle: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
+/// fixup-commit: its definition (documentation and default severity) and check.
+pub(super) static FIXUP_COMMIT: Rule = rule!(RuleId::FixupCommit, Error, Check::Item(fixup_commit), repo: false, kernel_wide: true,
+    section: Q_MIN,
+    summary: "fixup!/squash!/amend! commits must be squashed before pushing or sending",
+    explanation: "Commits made with `git commit --fixup` are meant to be folded into their target by \
+`git rebase -i --autosquash`. They are fine while you work, and an error once pushed or mailed.",
+    bad: "fixup! bpf: Add foo",
+    good: "git rebase -i --autosquash <base>");
+
 /// fixup-commit
-pub(super) fn fixup(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn fixup_commit(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     if item.kind == ItemKind::Message || !item.is_fixup() {
         return;
     }
@@ -295,7 +355,10 @@ mod tests {
             &Context::default(),
             &crate::Config::default(),
         );
-        let typos = diags.iter().filter(|d| d.rule == "trailer-typo").count();
+        let typos = diags
+            .iter()
+            .filter(|d| d.rule == RuleId::TrailerTypo)
+            .count();
         assert_eq!(typos, 100_000);
     }
 }

@@ -1,5 +1,6 @@
 //! Maintainers' pull requests: `pull-request: bpf yyyy-mm-dd`.
 
+use super::{Check, Q_LINUX, Rule, RuleId};
 use super::{Context, Out};
 use crate::item::{Item, pull_request_of};
 
@@ -44,8 +45,19 @@ pub(crate) fn problem(rest: &str) -> Option<String> {
     }
 }
 
+/// pull-request-subject: its definition (documentation and default severity) and check.
+pub(super) static PULL_REQUEST_SUBJECT: Rule = rule!(RuleId::PullRequestSubject, Error, Check::Item(pull_request_subject), repo: false,
+    section: Q_LINUX,
+    summary: "a maintainers' pull request reads 'pull-request: bpf yyyy-mm-dd' (or bpf-next)",
+    explanation: "The BPF maintainers send their trees to net and net-next as pull requests whose \
+subject reads `pull-request: bpf yyyy-mm-dd` or `pull-request: bpf-next yyyy-mm-dd` (a real date), \
+optionally after `[GIT PULL]`-style brackets. A pull request is not a patch: no other rule looks at \
+it.",
+    bad: "Subject: pull-request: bpf-next 2024-13-01",
+    good: "Subject: [GIT PULL] pull-request: bpf-next 2024-10-01");
+
 /// pull-request-subject
-pub(super) fn subject(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn pull_request_subject(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     if !item.pull_request {
         return;
     }

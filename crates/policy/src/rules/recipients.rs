@@ -5,6 +5,7 @@
 //! arrives) and a commit-msg run never does; each patch is still judged by its own files and
 //! its own To/Cc, as git's ccCmd/toCmd give each patch its own.
 
+use super::{Check, Q_BUGS, Q_LIST, Rule, RuleId};
 use super::{Context, Out, patches};
 use crate::item::Item;
 use crate::maintainers::{Lookup, Maintainers, Role};
@@ -84,6 +85,19 @@ fn has(to: &[String], email: &str) -> bool {
     to.iter().any(|a| a.eq_ignore_ascii_case(email))
 }
 
+/// maintainers-list: its definition (documentation and default severity) and check.
+pub(super) static MAINTAINERS_LIST: Rule = rule!(RuleId::MaintainersList, Error, Check::Series(maintainers_list), repo: true,
+    section: Q_LIST,
+    summary: "a mailing list MAINTAINERS names for a file the patch touches is in neither To nor Cc",
+    explanation: "A patch that changes files of other subsystems (networking, tracing, security, \
+...) goes to their lists too, so they can review it and ack it. The lists come from the MAINTAINERS \
+file at HEAD, matched as scripts/get_maintainer.pl matches it (F:/X: patterns, N: and K: regexes). \
+linux-kernel@vger.kernel.org is never required. Checked where the recipients are known (email \
+To/Cc, send-email's header file); each message names the file and entry that brought the list. \
+`bpf-policy recipients --to` prints what is needed; as git's sendemail.toCmd it adds it to each patch.",
+    bad: "To: bpf@vger.kernel.org   (patch changes net/core/filter.c)",
+    good: "To: bpf@vger.kernel.org, netdev@vger.kernel.org");
+
 /// maintainers-list
 pub(super) fn maintainers_list(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
     for j in judged(items, cx, out, true) {
@@ -108,6 +122,17 @@ pub(super) fn maintainers_list(items: &[Item], cx: &Context<'_>, out: &mut Out<'
         }
     }
 }
+
+/// maintainers-cc: its definition (documentation and default severity) and check.
+pub(super) static MAINTAINERS_CC: Rule = rule!(RuleId::MaintainersCc, Warning, Check::Series(maintainers_cc), repo: true,
+    section: Q_LIST,
+    summary: "a maintainer (M:) of a MAINTAINERS entry covering the patch is in neither To nor Cc",
+    explanation: "Cc the maintainers of every subsystem the patch changes, as MAINTAINERS at HEAD \
+names them (the same entries as maintainers-list). A Cc: line in the message counts. `bpf-policy \
+recipients --cc` prints maintainers, reviewers and Fixes: authors; as git's sendemail.ccCmd it adds \
+them to each patch.",
+    bad: "Cc: (nobody)   (patch changes net/core/filter.c)",
+    good: "Cc: \"David S. Miller\" <davem@davemloft.net>, Eric Dumazet <edumazet@google.com>, ...");
 
 /// maintainers-cc
 pub(super) fn maintainers_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
@@ -141,6 +166,16 @@ pub(super) fn maintainers_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>
         }
     }
 }
+
+/// fixes-author-cc: its definition (documentation and default severity) and check.
+pub(super) static FIXES_AUTHOR_CC: Rule = rule!(RuleId::FixesAuthorCc, Warning, Check::Series(fixes_author_cc), repo: true,
+    section: Q_BUGS,
+    summary: "the author of a commit a Fixes: tag names is in neither To nor Cc",
+    explanation: "Keep the actual authors of the buggy commit in Cc: they know the code and can \
+review the fix (NIPA fails a series that leaves them out). The commit is looked up in this \
+repository; your own commits are exempt. A Cc: line in the message counts.",
+    bad: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")   (its author not in Cc)",
+    good: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")\nCc: Its Author <its.author@example.org>");
 
 /// fixes-author-cc
 pub(super) fn fixes_author_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
@@ -288,7 +323,7 @@ F:\t*/
         }
     }
 
-    fn run(items: &[Item], repo: &Fake, rule: &str) -> Vec<Diagnostic> {
+    fn run(items: &[Item], repo: &Fake, rule: RuleId) -> Vec<Diagnostic> {
         let cx = Context {
             tree: None,
             repo: Some(repo),
@@ -310,7 +345,7 @@ F:\t*/
             "",
             BOTH,
         );
-        let d = run(std::slice::from_ref(&item), &r, "maintainers-list");
+        let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersList);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].severity, crate::Severity::Error);
         assert!(
@@ -326,7 +361,7 @@ F:\t*/
             "",
             BOTH,
         );
-        assert!(run(&[ok], &r, "maintainers-list").is_empty());
+        assert!(run(&[ok], &r, RuleId::MaintainersList).is_empty());
     }
 
     #[test]
@@ -338,7 +373,7 @@ F:\t*/
             "Cc: Alexei Starovoitov <ast@kernel.org>\n",
             BOTH,
         );
-        let d = run(std::slice::from_ref(&item), &r, "maintainers-cc");
+        let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].severity, crate::Severity::Warning);
         assert!(d[0].message.contains(
@@ -361,7 +396,7 @@ F:\t*/
                 BOTH,
             )
         };
-        let d = run(&[fix("")], &r, "fixes-author-cc");
+        let d = run(&[fix("")], &r, RuleId::FixesAuthorCc);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.contains("Bug Author <bug.author@example.org>"));
         assert!(
@@ -373,7 +408,7 @@ F:\t*/
             run(
                 &[fix("Cc: bug.author@example.org\n")],
                 &r,
-                "fixes-author-cc"
+                RuleId::FixesAuthorCc
             )
             .is_empty()
         );
@@ -391,7 +426,7 @@ F:\t*/
             "own.patch",
             Email::parse(own.as_bytes(), 1).map_err(|e| e.to_string())?,
         );
-        assert!(run(&[own], &r, "fixes-author-cc").is_empty());
+        assert!(run(&[own], &r, RuleId::FixesAuthorCc).is_empty());
         Ok(())
     }
 
@@ -399,7 +434,7 @@ F:\t*/
     fn unknown_recipients_never_read_maintainers() {
         let r = fake();
         let item = email("[PATCH bpf-next] bpf: x", "", "", BOTH);
-        assert!(run(&[item], &r, "maintainers-list").is_empty());
+        assert!(run(&[item], &r, RuleId::MaintainersList).is_empty());
         let msg = Item::from_message("COMMIT_EDITMSG", b"bpf: x\n\nWhy.\n", &Default::default());
         let cx = Context {
             tree: None,
@@ -434,7 +469,7 @@ F:\t*/
             &Config::default(),
             crate::rules::Scope::Series,
         );
-        assert!(d.iter().any(|d| d.rule == "maintainers-list"));
+        assert!(d.iter().any(|d| d.rule == RuleId::MaintainersList));
         assert!(r.asked.get() > 0);
     }
 
@@ -447,7 +482,7 @@ F:\t*/
             "",
             &["net/netfilter/core.c"],
         );
-        assert!(run(&[nf], &r, "maintainers-list").is_empty());
+        assert!(run(&[nf], &r, RuleId::MaintainersList).is_empty());
         // No tree, but BPF files: in scope.
         let plain = email(
             "[PATCH] bpf: x",
@@ -455,7 +490,7 @@ F:\t*/
             "",
             BOTH,
         );
-        assert_eq!(run(&[plain], &r, "maintainers-list").len(), 2);
+        assert_eq!(run(&[plain], &r, RuleId::MaintainersList).len(), 2);
     }
 
     #[test]
@@ -470,7 +505,7 @@ F:\t*/
             "",
             BOTH,
         );
-        let d = run(&[item], &r, "maintainers-list");
+        let d = run(&[item], &r, RuleId::MaintainersList);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("could not be checked"));
     }

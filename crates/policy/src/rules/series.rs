@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::{Check, NETDEV, Q_LIST, Q_MIN, Q_TREE, Rule, RuleId};
 use super::{Context, Out, patches};
 use crate::item::{Item, ItemKind};
 use crate::message::Line;
@@ -13,8 +14,19 @@ fn emails(items: &[Item]) -> impl Iterator<Item = &Item> {
     items.iter().filter(|i| i.kind == ItemKind::Email)
 }
 
+/// series-cover-letter: its definition (documentation and default severity) and check.
+pub(super) static SERIES_COVER_LETTER: Rule = rule!(RuleId::SeriesCoverLetter, Error, Check::Series(series_cover_letter), repo: false,
+    section: Q_MIN,
+    summary: "a series of more than one patch needs a cover letter (0/N)",
+    explanation: "Series with more than one patch need a cover letter that describes the series as \
+a whole; the maintainers put it into the merge commit. `git format-patch --cover-letter` or \
+`b4 prep` makes one. BPF trees (and an unknown tree) ask from two patches; net, net-next and \
+iproute2 from three (netdev's own check, NIPA's series_format, accepts two without one).",
+    bad: "0001-bpf-one.patch 0002-bpf-two.patch",
+    good: "git format-patch --cover-letter ...  ->  0000-cover-letter.patch 0001-... 0002-...");
+
 /// series-cover-letter
-pub(super) fn cover_letter(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn series_cover_letter(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let patches: Vec<&Item> = patches(items)
         .filter(|i| i.kind == ItemKind::Email)
         .collect();
@@ -59,8 +71,17 @@ fn placeholder_lines(item: &Item) -> Vec<Line> {
     found
 }
 
+/// cover-letter-placeholder: its definition (documentation and default severity) and check.
+pub(super) static COVER_LETTER_PLACEHOLDER: Rule = rule!(RuleId::CoverLetterPlaceholder, Error, Check::Item(cover_letter_placeholder), repo: false,
+    section: Q_MIN,
+    summary: "the cover letter still holds *** SUBJECT HERE ***, *** BLURB HERE *** or EDITME",
+    explanation: "`git format-patch --cover-letter` and `b4 prep` write placeholders for the title and \
+description of the series. Replace them before sending.",
+    bad: "Subject: [PATCH bpf-next 0/2] *** SUBJECT HERE ***",
+    good: "Subject: [PATCH bpf-next 0/2] bpf: Support foo in the verifier");
+
 /// cover-letter-placeholder
-pub(super) fn placeholder(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn cover_letter_placeholder(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     if !item.is_cover {
         return;
     }
@@ -124,8 +145,17 @@ fn description_lines(item: &Item) -> usize {
     n
 }
 
+/// cover-letter-empty: its definition (documentation and default severity) and check.
+pub(super) static COVER_LETTER_EMPTY: Rule = rule!(RuleId::CoverLetterEmpty, Error, Check::Item(cover_letter_empty), repo: false,
+    section: Q_MIN,
+    summary: "the cover letter has no description beyond the shortlog and diffstat",
+    explanation: "The cover letter's text becomes the merge commit message; it must give a high \
+level description of what the series does and why.",
+    bad: "A U Thor (2):\n  bpf: one\n  bpf: two\n\n 2 files changed, ...",
+    good: "This series teaches the verifier foo, so that ...\n\nA U Thor (2):\n  bpf: one ...");
+
 /// cover-letter-empty
-pub(super) fn cover_empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn cover_letter_empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     if !item.is_cover || description_lines(item) > 0 || !placeholder_lines(item).is_empty() {
         return;
     }
@@ -140,8 +170,18 @@ pub(super) fn cover_empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
 /// How many missing patches series-consistency names before it just counts the rest.
 const MISSING_SHOWN: usize = 10;
 
+/// series-consistency: its definition (documentation and default severity) and check.
+pub(super) static SERIES_CONSISTENCY: Rule = rule!(RuleId::SeriesConsistency, Error, Check::Series(series_consistency), repo: false,
+    section: Q_TREE,
+    summary: "patches of one series must agree on tree, revision and count, numbered without gaps",
+    explanation: "A series is one unit: every patch names the same tree, revision (vN) and total \
+(n/M), numbered 1..M without gaps or duplicates. A revised series is always sent whole, never as \
+single patches on top of an earlier revision.",
+    bad: "[PATCH bpf-next v2 1/3], [PATCH bpf-next v2 3/3]",
+    good: "[PATCH bpf-next v2 0/3], [PATCH bpf-next v2 1/3], [PATCH bpf-next v2 2/3], [PATCH bpf-next v2 3/3]");
+
 /// series-consistency
-pub(super) fn consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn series_consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
     let mails: Vec<&Item> = emails(items).filter(|i| !i.is_merge).collect();
     if mails.len() < 2 {
         return;
@@ -262,8 +302,18 @@ fn has_changelog(item: &Item) -> bool {
 /// The largest series the netdev FAQ lets one post at once.
 const MAX_SERIES: usize = 15;
 
+/// series-too-long: its definition (documentation and default severity) and check.
+pub(super) static SERIES_TOO_LONG: Rule = rule!(RuleId::SeriesTooLong, Error, Check::Series(series_too_long), repo: false,
+    section: NETDEV,
+    summary: "a series of more than 15 patches is too long to post at once; break it up",
+    explanation: "The netdev FAQ, which the BPF policy defers to: \"don't post large series \
+(> 15 patches), break them up\". Reviewers cannot take in more at once. Send the first part, and \
+the rest once it is applied.",
+    bad: "[PATCH bpf-next 00/16] ... [PATCH bpf-next 16/16]",
+    good: "[PATCH bpf-next 0/8] part one; part two after it is applied");
+
 /// series-too-long
-pub(super) fn too_long(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn series_too_long(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
     let patches: Vec<&Item> = patches(items)
         .filter(|i| i.kind == ItemKind::Email)
         .collect();
@@ -297,6 +347,16 @@ static VERSION_NOTE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// changelog-placement: its definition (documentation and default severity) and check.
+pub(super) static CHANGELOG_PLACEMENT: Rule = rule!(RuleId::ChangelogPlacement, Warning, Check::Item(changelog_placement), repo: false,
+    section: NETDEV,
+    summary: "version notes (v2:, v1 -> v2, Changes in v2) go below the --- line, not in the message",
+    explanation: "What changed between revisions is for reviewers, not for the git log: put it \
+below the `---` line of the patch (git am drops what is there), or in the cover letter. Above the \
+`---` it becomes part of the commit message when the patch is applied.",
+    bad: "bpf: Support foo\n\nWhy.\n\nv1 -> v2: use u32\n\nSigned-off-by: A U Thor <author@example.org>",
+    good: "bpf: Support foo\n\nWhy.\n\nSigned-off-by: A U Thor <author@example.org>\n---\nv1 -> v2: use u32");
+
 /// changelog-placement
 pub(super) fn changelog_placement(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     // Commits already in a tree are what they are; patches and messages being written
@@ -322,8 +382,17 @@ pub(super) fn changelog_placement(item: &Item, _cx: &Context<'_>, out: &mut Out<
     );
 }
 
+/// series-changelog: its definition (documentation and default severity) and check.
+pub(super) static SERIES_CHANGELOG: Rule = rule!(RuleId::SeriesChangelog, Warning, Check::Series(series_changelog), repo: false,
+    section: Q_TREE,
+    summary: "a v2+ posting should say what changed since the last revision",
+    explanation: "Reviewers of a respin want to know what changed: add a changelog (`v1 -> v2: ...`, \
+`Changes in v2:`) to the cover letter, or below the `---` line of a single patch.",
+    bad: "Subject: [PATCH bpf-next v2] bpf: Support foo   (no changelog anywhere)",
+    good: "---\nv1 -> v2:\n- use u32 for the counter (Alexei)\n");
+
 /// series-changelog
-pub(super) fn changelog(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn series_changelog(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
     let mails: Vec<&Item> = emails(items).filter(|i| !i.is_merge).collect();
     let Some(first) = mails.first() else { return };
     let v = first.prefix.as_ref().map_or(1, |p| p.revision());
@@ -352,6 +421,16 @@ pub(super) fn changelog(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
         )),
     );
 }
+
+/// recipient-list: its definition (documentation and default severity) and check.
+pub(super) static RECIPIENT_LIST: Rule = rule!(RuleId::RecipientList, Error, Check::Item(recipient_list), repo: false,
+    section: Q_LIST,
+    summary: "bpf/bpf-next patches go to bpf@vger.kernel.org; net and iproute2 to netdev",
+    explanation: "BPF patches are reviewed on bpf@vger.kernel.org; net, net-next and iproute2 patches \
+on netdev@vger.kernel.org. Checked where the recipients are known (email To/Cc headers, \
+send-email's header file).",
+    bad: "To: linux-kernel@vger.kernel.org   (for [PATCH bpf-next])",
+    good: "To: bpf@vger.kernel.org");
 
 /// recipient-list
 pub(super) fn recipient_list(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
@@ -405,7 +484,7 @@ mod tests {
         let diags = crate::check(&items, &Context::default(), &crate::Config::default());
         let gaps: Vec<&str> = diags
             .iter()
-            .filter(|d| d.rule == "series-consistency")
+            .filter(|d| d.rule == RuleId::SeriesConsistency)
             .map(|d| d.message.as_str())
             .collect();
         assert_eq!(

@@ -1,5 +1,6 @@
 //! Subject prefix and summary rules.
 
+use super::{Check, PROCESS, Q_TREE, Rule, RuleId};
 use super::{Context, Out, TreeFrom};
 use crate::item::{Item, ItemKind};
 use crate::prefix::PrefixProblem;
@@ -40,8 +41,19 @@ fn suggest_prefix(cx: &Context<'_>, item: &Item) -> String {
     }
 }
 
+/// subject-tree: its definition (documentation and default severity) and check.
+pub(super) static SUBJECT_TREE: Rule = rule!(RuleId::SubjectTree, Error, Check::Item(subject_tree), repo: false,
+    section: Q_TREE,
+    summary: "the subject prefix must name the target tree ([PATCH bpf] or [PATCH bpf-next])",
+    explanation: "Maintainers route patches by the tree named in the subject prefix: bpf takes \
+fixes only, bpf-next takes features, cleanups and improvements (net and net-next are fine when \
+unsure; iproute2 patches say master or net-next). A prefix with no tree leaves them guessing. When \
+the repository is set to one tree and the subject names a different one, that is reported as well.",
+    bad: "Subject: [PATCH] bpf: Fix a refcount leak in map update",
+    good: "git format-patch --subject-prefix='PATCH bpf' ...  ->  Subject: [PATCH bpf] bpf: Fix a refcount leak in map update");
+
 /// subject-tree
-pub(super) fn tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn subject_tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     if item.kind != ItemKind::Email {
         return;
     }
@@ -88,8 +100,21 @@ pub(super) fn tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     }
 }
 
+/// subject-tree-unknown: its definition (documentation and default severity) and check.
+pub(super) static SUBJECT_TREE_UNKNOWN: Rule = rule!(RuleId::SubjectTreeUnknown, Error, Check::Item(subject_tree_unknown), repo: false,
+    section: Q_TREE,
+    summary: "a prefix token looks like a tree name but is not one (bpf_next, BPF-NEXT, netnext)",
+    explanation: "Tree names are exact: bpf, bpf-next, net, net-next, bpf-next/net (bpf-next's \
+networking branch), iproute2 master / net-next (iproute2-next). Misspelt names are not recognised \
+by maintainers' tooling. Other subsystems' trees (nf-next, wireless-next, mptcp-next, ...) are not \
+misspellings: they make the patch another subsystem's, judged by the kernel-wide rules alone. Two \
+other trees in one token (bpf/net) are ambiguous and reported as a warning; two separate tree \
+tokens are an error.",
+    bad: "Subject: [PATCH bpf_next v2 1/3] libbpf: Add a getter",
+    good: "Subject: [PATCH bpf-next v2 1/3] libbpf: Add a getter");
+
 /// subject-tree-unknown
-pub(super) fn tree_unknown(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn subject_tree_unknown(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(prefix) = &item.prefix else { return };
     let line = item.subject_line();
     for p in &prefix.problems {
@@ -120,8 +145,19 @@ pub(super) fn tree_unknown(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     }
 }
 
+/// subject-version: its definition (documentation and default severity) and check.
+pub(super) static SUBJECT_VERSION: Rule = rule!(RuleId::SubjectVersion, Error, Check::Item(subject_version), repo: false,
+    section: Q_TREE,
+    summary: "the revision must be a well-formed vN inside the [PATCH ...] brackets",
+    explanation: "Resent series carry their revision in the subject prefix, as `git format-patch \
+-v2` writes it: lower-case v, a number from 1, in the same brackets as PATCH. `V2`, `v 2`, `ver2`, \
+`v0`, `-v2`, a version in a separate bracket or at the start of the summary all break tooling that \
+groups revisions. A counter like 4/3 is reported here too.",
+    bad: "Subject: [PATCH bpf-next] [V2] bpf: Support foo",
+    good: "git format-patch -v2 --subject-prefix='PATCH bpf-next'  ->  Subject: [PATCH bpf-next v2] bpf: Support foo");
+
 /// subject-version
-pub(super) fn version(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn subject_version(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(prefix) = &item.prefix else { return };
     let line = item.subject_line();
     for p in &prefix.problems {
@@ -170,8 +206,17 @@ fn has_subsystem_prefix(summary: &str) -> bool {
     first_ok && words.len() <= 4 && words.iter().all(|w| word_ok(w))
 }
 
+/// subject-format: its definition (documentation and default severity) and check.
+pub(super) static SUBJECT_FORMAT: Rule = rule!(RuleId::SubjectFormat, Warning, Check::Item(subject_format), repo: false,
+    section: PROCESS,
+    summary: "the summary should start with a subsystem prefix (bpf:, libbpf:, selftests/bpf:)",
+    explanation: "Kernel subjects say which part of the tree they change before the colon: `bpf: `, \
+`libbpf: `, `selftests/bpf: `, `bpf, x86: `, `tools headers UAPI: `. Reverts made by git are exempt.",
+    bad: "Add support for foo in the verifier",
+    good: "bpf: Add support for foo in the verifier");
+
 /// subject-format
-pub(super) fn format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn subject_format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     if item.is_cover || item.is_revert() {
         return;
     }
