@@ -1,6 +1,6 @@
 //! The unit the rules check: one commit message, patch email, cover letter or commit.
 
-use crate::email::{Email, Recipients};
+use crate::email::{Email, Recipients, is_recipient_header};
 use crate::message::{CommentChar, Line, Message, ParseOptions};
 use crate::prefix::{SubjectPrefix, parse_subject};
 
@@ -217,11 +217,7 @@ impl Item {
         let recipients = email
             .headers
             .iter()
-            .any(|h| {
-                ["to", "cc", "bcc"]
-                    .iter()
-                    .any(|n| h.name.eq_ignore_ascii_case(n))
-            })
+            .any(|h| is_recipient_header(&h.name))
             .then_some(email.recipients);
         Item {
             origin: origin.into(),

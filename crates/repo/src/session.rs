@@ -67,10 +67,20 @@ impl Session {
 
     /// Run item rules or series rules only.
     pub fn check_scoped(&self, items: &[Item], scope: Scope) -> Vec<Diagnostic> {
-        let cx = Context {
+        check_scoped(items, &self.context(false), &self.config, scope)
+    }
+
+    /// Run the series rules over everything one git send-email run carries (so a lone part
+    /// of a series is a partial resend).
+    pub fn check_whole_send(&self, items: &[Item]) -> Vec<Diagnostic> {
+        check_scoped(items, &self.context(true), &self.config, Scope::Series)
+    }
+
+    fn context(&self, whole_send: bool) -> Context<'_> {
+        Context {
             tree: self.tree.as_ref().map(|(t, s)| (*t, s)),
             repo: self.repo.as_ref().map(Repo::facts),
-        };
-        check_scoped(items, &cx, &self.config, scope)
+            whole_send,
+        }
     }
 }

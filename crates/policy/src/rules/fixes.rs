@@ -378,7 +378,7 @@ mod tests {
         let source = TreeSource::Config;
         let cx = Context {
             tree: Some((crate::tree::Tree::BpfNext, &source)),
-            repo: None,
+            ..Context::default()
         };
         let rules: Vec<_> = check(&[item], &cx, &Config::default())
             .into_iter()

@@ -66,6 +66,10 @@ pub struct Context<'a> {
     pub tree: Option<(Tree, &'a TreeSource)>,
     /// The repository, when there is one.
     pub repo: Option<&'a dyn RepoFacts>,
+    /// The items are everything one send carries (git send-email's whole run), so a lone
+    /// part of an `n/m` series is a partial resend. Elsewhere (`check` of one file, b4's
+    /// one patch at a time) a lone part is judged by item rules only.
+    pub whole_send: bool,
 }
 
 impl std::fmt::Debug for Context<'_> {
@@ -73,6 +77,7 @@ impl std::fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("tree", &self.tree)
             .field("repo", &self.repo.is_some())
+            .field("whole_send", &self.whole_send)
             .finish()
     }
 }

@@ -132,9 +132,9 @@ pub(super) fn cover_empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
 const MISSING_SHOWN: usize = 10;
 
 /// series-consistency
-pub(super) fn consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn consistency(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let mails: Vec<&Item> = emails(items).filter(|i| !i.is_merge).collect();
-    if mails.len() < 2 {
+    if mails.is_empty() || (mails.len() < 2 && !cx.whole_send) {
         return;
     }
     let first = mails[0];
@@ -214,7 +214,17 @@ pub(super) fn consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) 
             missing.push(format!("and {} more", absent - MISSING_SHOWN));
         }
         let v = first.prefix.as_ref().map_or(1, |p| p.revision());
-        let msg = if v >= 2 {
+        let msg = if cx.whole_send && absent == m as usize {
+            format!(
+                "the cover letter is sent without its patches: {} missing",
+                missing.join(", ")
+            )
+        } else if cx.whole_send {
+            format!(
+                "this send is not the whole series: {} missing",
+                missing.join(", ")
+            )
+        } else if v >= 2 {
             format!(
                 "v{v} is not the whole series: {} missing",
                 missing.join(", ")
