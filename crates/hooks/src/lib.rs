@@ -1,6 +1,8 @@
 //! What the three hook binaries share: opening the repository as git hooks see it, printing
 //! diagnostics to git's terminal, and the exit codes.
 
+pub mod sendemail;
+
 use std::io::{IsTerminal, Write};
 
 use std::path::{Path, PathBuf};
