@@ -213,7 +213,7 @@ fn older_git_judges_the_series_by_its_counters_not_its_order() -> TestResult {
     // The cover letter named last: judged once it has arrived.
     let mut cover_last = files[1..].to_vec();
     cover_last.push(files[0].clone());
-    let out = send(&r, &script, &cover_last)?;
+    let out = send_at(&r, &script, &cover_last, T, &[])?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(sent(&log)?, 4);
     // Patches in any order, the cover in the middle.
@@ -223,7 +223,8 @@ fn older_git_judges_the_series_by_its_counters_not_its_order() -> TestResult {
         files[1].clone(),
         files[2].clone(),
     ];
-    let out = send(&r, &script, &shuffled)?;
+    // (A day later: the same series again inside 24 hours is a repost.)
+    let out = send_at(&r, &script, &shuffled, T + 30 * HOUR, &[])?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(sent(&log)?, 8);
     // Still refused: a partial resend, and a series without a cover letter.
@@ -503,5 +504,265 @@ fn a_symlink_planted_by_another_user_is_never_followed() -> TestResult {
         "precious\n"
     );
     assert_eq!(sent(&log)?, 0);
+    Ok(())
+}
+
+/// The clock the tests send at: an hour after the commits were made.
+const T: i64 = 1_727_776_800 + 3600;
+const HOUR: i64 = 3600;
+
+fn send_at(r: &Repo, script: &Path, files: &[PathBuf], now: i64, extra: &[&str]) -> Res<Output> {
+    let mut c = send_cmd(r, script, &[], None);
+    c.args(extra)
+        .args(files)
+        .env("BPF_POLICY_NOW", now.to_string());
+    Ok(c.output()?)
+}
+
+fn bpf_policy(r: &Repo, args: &[&str]) -> Res<Output> {
+    let bin = release_target_dir()?.join("release/bpf-policy");
+    Ok(r.cmd(bin).args(args).output()?)
+}
+
+#[test]
+fn a_repost_within_a_day_is_refused_and_goes_after_it() -> TestResult {
+    let r = installed()?;
+    let (script, log) = smtp(&r)?;
+    let files = series(
+        &r,
+        "v1",
+        &["--subject-prefix=PATCH bpf-next", "--cover-letter", "-3"],
+    )?;
+    let out = send_at(&r, &script, &files, T, &[])?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent(&log)?, 4);
+    let sent_log = r.path().join(".git/bpf-policy/sent.log");
+    let before = std::fs::read(&sent_log)?;
+    assert_eq!(
+        std::fs::metadata(&sent_log)?.permissions().mode() & 0o777,
+        0o600
+    );
+
+    // The same series again, four hours on (even reworded as v2): refused, log unchanged.
+    let v2 = series(
+        &r,
+        "v2",
+        &[
+            "--subject-prefix=PATCH bpf-next",
+            "-v2",
+            "--cover-letter",
+            "-3",
+        ],
+    )?;
+    let out = send_at(&r, &script, &v2, T + 4 * HOUR, &[])?;
+    refused(&out);
+    assert!(
+        stderr(&out).contains("error[repost-too-soon]") && stderr(&out).contains("4 hours"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sent(&log)?, 4);
+    assert_eq!(
+        std::fs::read(&sent_log)?,
+        before,
+        "a refused send leaves the log alone"
+    );
+
+    // 25 hours later it goes.
+    let out = send_at(&r, &script, &v2, T + 25 * HOUR, &[])?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent(&log)?, 8);
+
+    // The log lists both; --forget drops one; another repository keeps its own.
+    let out = bpf_policy(&r, &["sent"])?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = stdout(&out);
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert!(
+        listed.contains("bpf: Add a and b") && listed.contains("v2"),
+        "{listed}"
+    );
+    let out = bpf_policy(&r, &["sent", "--forget", "2"])?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&sent_log)?, before);
+    let other = installed()?;
+    let out = bpf_policy(&other, &["sent"])?;
+    assert!(
+        out.status.success() && stdout(&out).is_empty(),
+        "{}",
+        stdout(&out)
+    );
+    let again = series(
+        &other,
+        "v1",
+        &["--subject-prefix=PATCH bpf-next", "--cover-letter", "-3"],
+    )?;
+    let out = send_at(&other, &script, &again, T + 26 * HOUR, &[])?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    Ok(())
+}
+
+#[test]
+fn version_skips_and_new_versions_in_old_threads_warn() -> TestResult {
+    let r = installed()?;
+    let (script, log) = smtp(&r)?;
+    let v1 = series(
+        &r,
+        "v1",
+        &["--subject-prefix=PATCH bpf-next", "--cover-letter", "-3"],
+    )?;
+    let out = send_at(&r, &script, &v1, T, &[])?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let changelog = |files: &[PathBuf]| -> Res<()> {
+        let text = std::fs::read_to_string(&files[0])?.replace(
+            "This series adds",
+            "Changes in v3: none.\n\nThis series adds",
+        );
+        std::fs::write(&files[0], text)?;
+        Ok(())
+    };
+    // v3 after v1: a warning, and it goes.
+    let v3 = series(
+        &r,
+        "v3",
+        &[
+            "--subject-prefix=PATCH bpf-next",
+            "-v3",
+            "--cover-letter",
+            "-3",
+        ],
+    )?;
+    changelog(&v3)?;
+    let out = send_at(&r, &script, &v3, T + 48 * HOUR, &[])?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[version-sequence]")
+            && stderr(&out).contains("v2 is missing"),
+        "{}",
+        stderr(&out)
+    );
+    // v4 sent as a reply to v3's cover letter: a warning.
+    let v4 = series(
+        &r,
+        "v4",
+        &[
+            "--subject-prefix=PATCH bpf-next",
+            "-v4",
+            "--cover-letter",
+            "-3",
+        ],
+    )?;
+    changelog(&v4)?;
+    let out = send_at(
+        &r,
+        &script,
+        &v4,
+        T + 96 * HOUR,
+        &["--in-reply-to=<v3-cover@example.org>"],
+    )?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[new-version-thread]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("version-sequence"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sent(&log)?, 12);
+    Ok(())
+}
+
+#[test]
+fn a_series_that_does_not_apply_to_the_tree_is_refused_until_rebased() -> TestResult {
+    let r = Repo::new()?;
+    let out = r
+        .cmd(workspace_root().join("install.sh"))
+        .args(["--no-build", "--tree", "bpf-next"])
+        .env("CARGO_TARGET_DIR", release_target_dir()?)
+        .output()?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: String = (1..=10).map(|n| format!("line {n}\n")).collect();
+    let base = r.commit(
+        "kernel/bpf/syscall.c",
+        &lines,
+        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
+    )?;
+    // Upstream changes line 2, three lines from our change to line 5.
+    let remote = r.home.path().join("bpf-next.git");
+    r.git(&["init", "-q", "--bare", &remote.to_string_lossy()])?;
+    r.git(&["remote", "add", "bpf-next", &remote.to_string_lossy()])?;
+    r.git(&["checkout", "-q", "-b", "up", &base])?;
+    r.commit(
+        "kernel/bpf/syscall.c",
+        &lines.replace("line 2\n", "line two\n"),
+        &format!("bpf: Rename line 2\n\n{WHY}\n\n{SOB}"),
+    )?;
+    r.git(&["push", "-q", "--no-verify", "bpf-next", "up:master"])?;
+    r.git(&["fetch", "-q", "bpf-next"])?;
+    r.git(&["checkout", "-q", "master"])?;
+    r.commit(
+        "kernel/bpf/syscall.c",
+        &lines.replace("line 5\n", "line five\n"),
+        &format!("bpf: Rename line 5\n\n{WHY}\n\n{SOB}"),
+    )?;
+    r.commit(
+        "tools/testing/selftests/bpf/a.c",
+        "x\n",
+        &format!("selftests/bpf: Test line 5\n\n{WHY}\n\n{SOB}"),
+    )?;
+    let (script, log) = smtp(&r)?;
+    let files = series(
+        &r,
+        "old",
+        &["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"],
+    )?;
+    let user_index = std::fs::read(r.path().join(".git/index"))?;
+    let out = send_at(&r, &script, &files, T, &[])?;
+    refused(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[applies-to-tree]")
+            && err.contains("0001-bpf-Rename-line-5.patch")
+            && err.contains("kernel/bpf/syscall.c")
+            && err.contains("git rebase bpf-next/master"),
+        "{err}"
+    );
+    assert_eq!(sent(&log)?, 0);
+    assert_eq!(std::fs::read(r.path().join(".git/index"))?, user_index);
+    assert_eq!(
+        r.git(&["status", "--porcelain", "--untracked-files=no"])?,
+        ""
+    );
+
+    r.git(&["rebase", "-q", "bpf-next/master"])?;
+    let files = series(
+        &r,
+        "new",
+        &["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"],
+    )?;
+    let out = send_at(&r, &script, &files, T, &[])?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent(&log)?, 3);
+
+    // With the tree's ref a month old, it is not checked, and says so.
+    let files = series(
+        &r,
+        "stale",
+        &[
+            "--subject-prefix=PATCH bpf-next",
+            "-v2",
+            "--cover-letter",
+            "-2",
+        ],
+    )?;
+    let out = send_at(&r, &script, &files, T + 30 * 24 * HOUR, &[])?;
+    assert!(
+        stderr(&out).contains("note[applies-to-tree]") && stderr(&out).contains("fetch it"),
+        "{}",
+        stderr(&out)
+    );
     Ok(())
 }

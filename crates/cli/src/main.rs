@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod hook;
 mod manual;
+mod sent;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -71,6 +72,16 @@ on PATH."
             allow_hyphen_values = true
         )]
         args: Vec<std::ffi::OsString>,
+    },
+    /// List the series sendemail-validate let through from this repository (the send log),
+    /// or drop one with --forget (a send that failed after validation).
+    Sent {
+        /// Drop the postings of this series: its number in the list, or its title.
+        #[arg(long, value_name = "SERIES")]
+        forget: Option<String>,
+        /// The repository (default: the one the current directory is in).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on standard output.
     Completions {
@@ -189,6 +200,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Hook { hook, args } => hook::run(hook, &args),
+        Command::Sent { forget, repo } => sent::run(repo.as_deref(), forget.as_deref()),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "bpf-policy", &mut out);

@@ -12,6 +12,7 @@ pub mod message;
 pub mod prefix;
 pub mod repo;
 pub mod rules;
+pub mod sent;
 pub mod tree;
 
 pub use config::Config;

@@ -13,10 +13,12 @@ mod gitcmd;
 mod infer;
 mod libgit;
 mod push;
+mod sending;
 mod session;
 pub mod state;
 
 pub use push::{BadPushLine, PushUpdate};
+pub use sending::SentLog;
 pub use session::Session;
 
 use std::cell::{OnceCell, RefCell};

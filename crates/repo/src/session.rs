@@ -3,6 +3,7 @@
 
 use bpf_policy::message::CommentChar;
 use bpf_policy::rules::{Context, Scope, check_scoped};
+use bpf_policy::sent::SendFacts;
 use bpf_policy::tree::{Tree, TreeSource};
 use bpf_policy::{Config, Diagnostic, Item};
 
@@ -72,8 +73,13 @@ impl Session {
 
     /// Run the series rules over everything one git send-email run carries (so a lone part
     /// of a series is a partial resend).
-    pub fn check_whole_send(&self, items: &[Item]) -> Vec<Diagnostic> {
-        check_scoped(items, &self.context(true), &self.config, Scope::Series)
+    /// `send` carries the send log, the clock and the target-tree check.
+    pub fn check_whole_send(&self, items: &[Item], send: Option<&SendFacts>) -> Vec<Diagnostic> {
+        let cx = Context {
+            send,
+            ..self.context(true)
+        };
+        check_scoped(items, &cx, &self.config, Scope::Series)
     }
 
     fn context(&self, whole_send: bool) -> Context<'_> {
@@ -81,6 +87,7 @@ impl Session {
             tree: self.tree.as_ref().map(|(t, s)| (*t, s)),
             repo: self.repo.as_ref().map(Repo::facts),
             whole_send,
+            send: None,
         }
     }
 }

@@ -14,12 +14,13 @@ use bpf_policy::email::Recipients;
 use bpf_policy::input::{As, read_items};
 use bpf_policy::item::Item;
 use bpf_policy::rules::Scope;
+use bpf_policy::sent::{SendFacts, SentEntry};
 use bpf_policy_hooks::sendemail::{SendEmail, find_send_email};
 use bpf_policy_hooks::{
     EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, read_input, report, say,
 };
-use bpf_policy_repo::Session;
 use bpf_policy_repo::state::{StateDir, StateError};
+use bpf_policy_repo::{SentLog, Session};
 
 const HOOK: &str = "sendemail-validate";
 
@@ -55,7 +56,7 @@ fn run() -> u8 {
         },
         None => None,
     };
-    let Some(mut items) = parse(&session, &origin, &bytes, header.as_deref()) else {
+    let Some(items) = parse(&session, &origin, &bytes, header.as_deref()) else {
         return EXIT_UNUSABLE;
     };
     let mut diags = session.check_scoped(&items, Scope::Items);
@@ -66,8 +67,28 @@ fn run() -> u8 {
         .and_then(|p| p.counter);
     let plan = Plan::from_env(counter);
     let mut run = None;
+    let mut record = None;
     match plan {
-        Plan::Alone => diags.extend(session.check_whole_send(&items)),
+        Plan::Alone => {
+            let raw = vec![Raw {
+                origin: origin.clone(),
+                email: bytes.clone(),
+                header: header.clone(),
+            }];
+            match judge(&session, &items, &raw) {
+                Ok((d, entry)) => {
+                    diags.extend(d);
+                    record = entry;
+                }
+                Err(e) => {
+                    say(
+                        HOOK,
+                        format_args!("cannot check the send, so nothing is sent: {e}"),
+                    );
+                    return EXIT_UNUSABLE;
+                }
+            }
+        }
         Plan::Keep | Plan::Last | Plan::Counted => {
             let opened = session
                 .repo
@@ -88,12 +109,28 @@ fn run() -> u8 {
             };
             match r.step(plan, counter, &origin, &bytes, header.as_deref()) {
                 Ok(Some(stored)) => {
-                    let mut all = match r.load(&session, stored) {
-                        Some(v) => v,
-                        None => return r.abort(),
+                    let Some((mut all, mut raw)) = r.load(&session, stored) else {
+                        return r.abort();
                     };
-                    all.append(&mut items);
-                    diags.extend(session.check_whole_send(&all));
+                    all.extend(items.iter().cloned());
+                    raw.push(Raw {
+                        origin: origin.clone(),
+                        email: bytes.clone(),
+                        header: header.clone(),
+                    });
+                    match judge(&session, &all, &raw) {
+                        Ok((d, entry)) => {
+                            diags.extend(d);
+                            record = entry;
+                        }
+                        Err(e) => {
+                            say(
+                                HOOK,
+                                format_args!("cannot check the send, so nothing is sent: {e}"),
+                            );
+                            return r.abort();
+                        }
+                    }
                     r.finish();
                 }
                 Ok(None) => {}
@@ -120,7 +157,120 @@ fn run() -> u8 {
         }
         return EXIT_VIOLATION;
     }
+    if let (Some(entry), Some(repo)) = (record, &session.repo) {
+        let logged = SentLog::open(&repo.common_dir()).and_then(|mut log| log.add(&entry));
+        if let Err(e) = logged {
+            say(
+                HOOK,
+                format_args!("warning: the send log could not record this series: {e}"),
+            );
+        }
+    }
     EXIT_OK
+}
+
+/// One email of the run as git gave it.
+struct Raw {
+    origin: String,
+    email: Vec<u8>,
+    header: Option<Vec<u8>>,
+}
+
+/// The clock: `BPF_POLICY_NOW` (seconds since the epoch) in tests, else the system's.
+fn now() -> i64 {
+    std::env::var("BPF_POLICY_NOW")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        })
+}
+
+/// A header's value in send-email's header file, else in the email itself.
+fn header_value(raw: &Raw, name: &str) -> Option<String> {
+    let find = |bytes: &[u8]| {
+        mailparse::parse_headers(bytes).ok().and_then(|(hs, _)| {
+            hs.iter()
+                .find(|h| h.get_key().eq_ignore_ascii_case(name))
+                .map(|h| h.get_value().trim().to_owned())
+                .filter(|v| !v.is_empty())
+        })
+    };
+    raw.header
+        .as_deref()
+        .and_then(find)
+        .or_else(|| find(&raw.email))
+}
+
+/// The series rules over the whole run, with the send log, the clock, the thread and the
+/// target tree; and the log entry to write if the run goes out.
+fn judge(
+    session: &Session,
+    items: &[Item],
+    raw: &[Raw],
+) -> Result<(Vec<bpf_policy::Diagnostic>, Option<SentEntry>), String> {
+    let Some(repo) = &session.repo else {
+        return Ok((session.check_whole_send(items, None), None));
+    };
+    let now = now();
+    let sent = SentLog::open(&repo.common_dir())
+        .and_then(|l| l.entries())
+        .map_err(|e| e.to_string())?;
+    // The run's first email as it goes out: the cover letter, else the lowest-numbered.
+    let number = |r: &Raw| {
+        items
+            .iter()
+            .find(|i| i.origin == r.origin)
+            .and_then(|i| i.prefix.as_ref())
+            .and_then(|p| p.number())
+            .unwrap_or(u32::MAX)
+    };
+    let mut ordered: Vec<&Raw> = raw.iter().collect();
+    ordered.sort_by_key(|r| number(r));
+    let first = ordered.first().copied();
+    let tree = session.tree.as_ref().map(|(t, _)| *t).or_else(|| {
+        items
+            .iter()
+            .find_map(|i| i.prefix.as_ref().and_then(|p| p.tree))
+    });
+    let base = items
+        .iter()
+        .filter(|i| i.is_cover)
+        .flat_map(|i| {
+            i.message
+                .lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .chain(i.notes.iter().map(|(_, t)| t.as_str()))
+        })
+        .find_map(|l| l.trim().strip_prefix("base-commit:"))
+        .map(|b| b.trim().to_owned());
+    let patches: Vec<(String, Vec<u8>)> = ordered
+        .iter()
+        .filter(|r| {
+            items
+                .iter()
+                .any(|i| i.origin == r.origin && i.has_diff && !i.is_cover)
+        })
+        .map(|r| (r.origin.clone(), r.email.clone()))
+        .collect();
+    let tree_check =
+        tree.map(|t| repo.check_against(repo.tree_ref(t), &patches, base.as_deref(), now));
+    let facts = SendFacts {
+        now,
+        sent,
+        in_reply_to: first.and_then(|r| header_value(r, "In-Reply-To")),
+        tree: tree_check,
+    };
+    let diags = session.check_whole_send(items, Some(&facts));
+    let entry = SentEntry::of(
+        items,
+        now,
+        first.and_then(|r| header_value(r, "Message-ID")),
+    );
+    Ok((diags, Some(entry)))
 }
 
 /// One email as items, with the recipients of send-email's header file when there is one.
@@ -344,8 +494,13 @@ impl Run {
     }
 
     /// Read the stored emails back, each parsed once, in the order they came.
-    fn load(&self, session: &Session, stored: Vec<(String, Stored)>) -> Option<Vec<Item>> {
+    fn load(
+        &self,
+        session: &Session,
+        stored: Vec<(String, Stored)>,
+    ) -> Option<(Vec<Item>, Vec<Raw>)> {
         let mut items = Vec::new();
+        let mut raw = Vec::new();
         for (name, s) in stored {
             let read = |n: &str| self.dir.read(n);
             let (email, src, hdr) = match (
@@ -365,8 +520,13 @@ impl Run {
                 |b| String::from_utf8_lossy(&b).into_owned(),
             );
             items.extend(parse(session, &origin, &email, hdr.as_deref())?);
+            raw.push(Raw {
+                origin,
+                email,
+                header: hdr,
+            });
         }
-        Some(items)
+        Some((items, raw))
     }
 
     /// The run is over: remove its folder.

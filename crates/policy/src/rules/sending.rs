@@ -1,0 +1,181 @@
+//! Rules about the act of sending: reposting too soon, threading a new version under the old
+//! one, skipped versions (from the send log), and whether the series applies to the target
+//! tree. They speak only where the sender gathered the facts (`Context::send`).
+
+use super::{Context, Out};
+use crate::item::{Item, ItemKind};
+use crate::sent::{Applies, SendFacts, SentEntry};
+
+const DAY: i64 = 24 * 60 * 60;
+
+/// The first email of the send (the cover letter when there is one) and the send log's
+/// view of this series: its entry and the earlier postings of the same series, newest last.
+fn this_send<'a>(
+    items: &'a [Item],
+    facts: &'a SendFacts,
+) -> Option<(&'a Item, SentEntry, Vec<&'a SentEntry>)> {
+    let mails: Vec<&Item> = items.iter().filter(|i| i.kind == ItemKind::Email).collect();
+    let first = mails
+        .iter()
+        .find(|i| i.is_cover)
+        .or(mails.first())
+        .copied()?;
+    let entry = SentEntry::of(items, facts.now, None);
+    let earlier = facts
+        .sent
+        .iter()
+        .filter(|e| e.same_series(&entry))
+        .collect();
+    Some((first, entry, earlier))
+}
+
+fn hours(secs: i64) -> String {
+    let h = secs / 3600;
+    let m = (secs % 3600) / 60;
+    if h == 0 {
+        format!("{m} minutes")
+    } else {
+        format!("{h} hours {m} minutes")
+    }
+}
+
+/// repost-too-soon
+pub(super) fn repost_too_soon(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(facts) = cx.send else { return };
+    let Some((first, _, earlier)) = this_send(items, facts) else {
+        return;
+    };
+    let Some(last) = earlier.iter().rev().find(|e| facts.now - e.time < DAY) else {
+        return;
+    };
+    let ago = (facts.now - last.time).max(0);
+    out.fail(
+        first,
+        Some(&first.subject_line()),
+        format!(
+            "\"{}\" (v{}) was sent from this repository {} ago; wait 24 hours between postings",
+            last.title(),
+            last.version,
+            hours(ago)
+        ),
+        Some(format!(
+            "send it after {} hours from the last posting, so reviewers can answer the last one; \
+             if that send never reached the list, `bpf-policy sent --forget '{}'`",
+            24,
+            last.title().replace('\'', "'\\''")
+        )),
+    );
+}
+
+/// new-version-thread
+pub(super) fn new_version_thread(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(facts) = cx.send else { return };
+    let Some(reply) = &facts.in_reply_to else {
+        return;
+    };
+    let Some((first, entry, earlier)) = this_send(items, facts) else {
+        return;
+    };
+    if entry.version < 2 {
+        return;
+    }
+    let old = earlier
+        .iter()
+        .find(|e| e.message_id.as_deref() == Some(reply.as_str()));
+    let what = old.map_or_else(
+        || "an earlier thread".to_owned(),
+        |e| format!("v{} of this series", e.version),
+    );
+    out.fail(
+        first,
+        Some(&first.subject_line()),
+        format!(
+            "v{} is sent as a reply (In-Reply-To: {reply}) to {what}; a new version starts a new thread",
+            entry.version
+        ),
+        Some("send it without --in-reply-to, and link the previous version in the cover letter's changelog (v1: https://lore.kernel.org/...)".into()),
+    );
+}
+
+/// version-sequence
+pub(super) fn version_sequence(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(facts) = cx.send else { return };
+    let Some((first, entry, earlier)) = this_send(items, facts) else {
+        return;
+    };
+    let Some(last) = earlier.last() else { return };
+    let v = entry.version;
+    let (message, help) = if v == 1 {
+        (
+            format!(
+                "this series was sent before (v{}), and this posting has no version",
+                last.version
+            ),
+            format!(
+                "git format-patch -v{} ... (or b4 prep, which counts for you)",
+                last.version + 1
+            ),
+        )
+    } else if last.version + 1 != v {
+        (
+            format!(
+                "v{v} follows v{} sent from this repository: {}",
+                last.version,
+                if v <= last.version {
+                    "a version already sent".to_owned()
+                } else {
+                    format!("v{} is missing", last.version + 1)
+                }
+            ),
+            format!(
+                "the next version is v{}: git format-patch -v{} ...",
+                last.version + 1,
+                last.version + 1
+            ),
+        )
+    } else {
+        return;
+    };
+    out.fail(first, Some(&first.subject_line()), message, Some(help));
+}
+
+/// applies-to-tree
+pub(super) fn applies_to_tree(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(check) = cx.send.and_then(|f| f.tree.as_ref()) else {
+        return;
+    };
+    let Some(first) = items.iter().find(|i| i.is_cover).or_else(|| items.first()) else {
+        return;
+    };
+    let tree_ref = check.tree_ref.as_deref().unwrap_or("the target tree");
+    match &check.applies {
+        Applies::Yes => {}
+        Applies::Skipped(why) => out.note(
+            first,
+            None,
+            format!("not checked against the target tree: {why}"),
+            None,
+        ),
+        Applies::No { origin, detail } => {
+            let item = items.iter().find(|i| &i.origin == origin).unwrap_or(first);
+            out.fail(
+                item,
+                Some(&item.subject_line()),
+                format!("this patch does not apply to {tree_ref}: {detail}"),
+                Some(format!(
+                    "rebase the series on the tree it targets: git fetch, then git rebase {tree_ref}, and format it again"
+                )),
+            );
+        }
+    }
+    if let Some(base) = &check.foreign_base {
+        out.fail(
+            first,
+            None,
+            format!("the cover letter's base-commit: {base} is not in {tree_ref}'s history"),
+            Some(format!(
+                "base the series on {tree_ref}: git rebase {tree_ref}, then git format-patch --base=auto ..."
+            )),
+        );
+    }
+}
