@@ -157,7 +157,12 @@ fn run() -> u8 {
         }
         return EXIT_VIOLATION;
     }
-    if let (Some(entry), Some(repo)) = (record, &session.repo) {
+    // `git send-email --dry-run` validates too, but sends nothing: nothing to log.
+    let dry_run = run
+        .as_ref()
+        .map_or_else(|| find_send_email().ok(), |r| Some(r.send_email.clone()))
+        .is_some_and(|p| p.argv.iter().any(|a| a == "--dry-run"));
+    if let (Some(entry), Some(repo), false) = (record, &session.repo, dry_run) {
         let logged = SentLog::open(&repo.common_dir()).and_then(|mut log| log.add(&entry));
         if let Err(e) = logged {
             say(
