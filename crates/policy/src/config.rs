@@ -35,7 +35,9 @@ impl Config {
             let Some(rest) = lower.strip_prefix("bpf-policy.") else {
                 continue;
             };
-            if rest == "tree" {
+            if rest == "treeref" {
+                // The target tree's branch for applies-to-tree; the repository reads it.
+            } else if rest == "tree" {
                 match value.parse::<Tree>() {
                     Ok(t) => cfg.tree = Some(t),
                     Err(e) => problems.push(format!("git config {key}: {e}")),
@@ -68,7 +70,7 @@ impl Config {
                 }
             } else {
                 problems.push(format!(
-                    "git config {key}: unknown setting (bpf-policy knows tree, disable, enable and <rule>.severity)"
+                    "git config {key}: unknown setting (bpf-policy knows tree, treeRef, disable, enable and <rule>.severity)"
                 ));
             }
         }

@@ -213,12 +213,30 @@ impl Repo {
             return Applies::Skipped("no temporary directory for the index".into());
         };
         let index = tmp.path().join("index");
-        let read = run_command(self.cmd.command(&["read-tree", tip], Some(&index)), None);
-        if !read.is_ok_and(|o| o.status.success()) {
+        let read_tree = || {
+            run_command(self.cmd.command(&["read-tree", tip], Some(&index)), None)
+                .is_ok_and(|o| o.status.success())
+        };
+        if !read_tree() {
             return Applies::Skipped(format!("git read-tree {tip} failed"));
         }
-        // One patch at a time on the same index, so a failure names its patch and later
-        // patches see the earlier ones applied.
+        // The whole series in one git apply (it applies the patches of its input in order);
+        // only when that fails, one patch at a time on a fresh index, to name the patch.
+        let mut all = Vec::new();
+        for (_, b) in patches {
+            all.extend_from_slice(b);
+            all.push(b'\n');
+        }
+        let at_once = run_command(
+            self.cmd.command(&["apply", "--cached", "-"], Some(&index)),
+            Some(&all),
+        );
+        if at_once.is_ok_and(|o| o.status.success()) {
+            return Applies::Yes;
+        }
+        if !read_tree() {
+            return Applies::Skipped(format!("git read-tree {tip} failed"));
+        }
         for (origin, bytes) in patches {
             let out = run_command(
                 self.cmd.command(&["apply", "--cached", "-"], Some(&index)),

@@ -179,3 +179,81 @@ pub(super) fn applies_to_tree(items: &[Item], cx: &Context<'_>, out: &mut Out<'_
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::email::{Email, EmailError};
+    use crate::{Config, check};
+
+    fn mail(subject: &str) -> Result<Item, EmailError> {
+        let diff = if subject.contains(" 0/") {
+            ""
+        } else {
+            "---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"
+        };
+        let raw = format!(
+            "From: A <a@x>\nSubject: {subject}\nTo: bpf@vger.kernel.org\n\nWhy, and Changes in v2: x.\n\nSigned-off-by: A <a@x>\n{diff}"
+        );
+        Ok(Item::from_email(subject, Email::parse(raw.as_bytes(), 1)?))
+    }
+
+    /// The sending rules need a repository (the log is kept in one); this one knows nothing.
+    struct NoFacts;
+    impl crate::repo::RepoFacts for NoFacts {
+        fn resolve(&self, _: &str) -> crate::repo::Resolved {
+            crate::repo::Resolved::Missing(String::new())
+        }
+        fn is_ancestor(&self, _: &str, _: Option<&str>) -> Option<bool> {
+            None
+        }
+        fn release_tags(&self) -> Vec<String> {
+            Vec::new()
+        }
+    }
+
+    fn rules(items: &[Item], facts: &SendFacts) -> Vec<&'static str> {
+        let cx = Context {
+            whole_send: true,
+            send: Some(facts),
+            repo: Some(&NoFacts),
+            ..Context::default()
+        };
+        check(items, &cx, &Config::default())
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| ["repost-too-soon", "version-sequence", "new-version-thread"].contains(r))
+            .collect()
+    }
+
+    #[test]
+    fn the_log_decides_reposts_and_versions() -> Result<(), EmailError> {
+        let v1 = vec![
+            mail("[PATCH bpf-next 0/2] bpf: Foo")?,
+            mail("[PATCH bpf-next 1/2] bpf: Add foo")?,
+            mail("[PATCH bpf-next 2/2] selftests/bpf: Test foo")?,
+        ];
+        let sent = SentEntry::of(&v1, 1000, Some("<v1@x>".into()));
+        // A v2 with a new cover title and one reworded patch is the same series.
+        let v2 = vec![
+            mail("[PATCH bpf-next v2 0/2] bpf: Support foo")?,
+            mail("[PATCH bpf-next v2 1/2] bpf: Add foo")?,
+            mail("[PATCH bpf-next v2 2/2] selftests/bpf: Cover foo")?,
+        ];
+        let mut facts = SendFacts {
+            now: 1000 + 3600,
+            sent: vec![sent],
+            ..SendFacts::default()
+        };
+        assert_eq!(rules(&v2, &facts), ["repost-too-soon"]);
+        facts.now += DAY;
+        assert!(rules(&v2, &facts).is_empty());
+        facts.in_reply_to = Some("<v1@x>".into());
+        assert_eq!(rules(&v2, &facts), ["new-version-thread"]);
+        facts.in_reply_to = None;
+        assert_eq!(rules(&v1, &facts), ["version-sequence"]);
+        let other = vec![mail("[PATCH bpf-next] bpf: Something else")?];
+        assert!(rules(&other, &facts).is_empty());
+        Ok(())
+    }
+}
