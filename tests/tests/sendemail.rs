@@ -324,6 +324,16 @@ fn a_run_leaves_nothing_behind_and_dead_runs_are_pruned() -> TestResult {
     refused(&out);
     assert!(stderr(&out).contains("signoff-missing"), "{}", stderr(&out));
     assert_eq!(runs_left(&state), ["run-4000001-1"]);
+    // An email that cannot be checked at all (no diff, not a cover letter): exit 2, and the
+    // run's state goes too.
+    std::fs::write(
+        &unsigned,
+        "From: A U Thor <author@example.org>\nSubject: [PATCH bpf-next 2/3] bpf: Add b\n\nNo diff.\n",
+    )?;
+    let out = send(&r, &script, &files)?;
+    refused(&out);
+    assert!(stderr(&out).contains("not a patch"), "{}", stderr(&out));
+    assert_eq!(runs_left(&state), ["run-4000001-1"]);
     assert_eq!(sent(&log)?, 0);
     let files = series(
         &r,

@@ -51,13 +51,13 @@ fn run() -> u8 {
                     HOOK,
                     format_args!("cannot read the header file {}: {e}", h.display()),
                 );
-                return EXIT_UNUSABLE;
+                return abandon(&session);
             }
         },
         None => None,
     };
     let Some(items) = parse(&session, &origin, &bytes, header.as_deref()) else {
-        return EXIT_UNUSABLE;
+        return abandon(&session);
     };
     let mut diags = session.check_scoped(&items, Scope::Items);
 
@@ -276,6 +276,17 @@ fn judge(
         first.and_then(|r| header_value(r, "Message-ID")),
     );
     Ok((diags, Some(entry)))
+}
+
+/// This email cannot be checked, and send-email stops at it: remove what its run kept.
+fn abandon(session: &Session) -> u8 {
+    if let (Some(repo), Ok(p)) = (&session.repo, find_send_email())
+        && let Ok(Some(state)) = StateDir::for_repo(&repo.common_dir(), false)
+        && let Ok(Some(runs)) = state.existing_child("sendemail")
+    {
+        let _ = runs.remove_child(&run_name(&p), is_run_file);
+    }
+    EXIT_UNUSABLE
 }
 
 /// One email as items, with the recipients of send-email's header file when there is one.
