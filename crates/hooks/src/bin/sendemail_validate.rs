@@ -46,12 +46,13 @@ fn run() -> u8 {
     let header = match &header_file {
         Some(h) => match std::fs::read(h) {
             Ok(raw) => Some(raw),
+            // As before: the email itself is still checked, its recipients from its headers.
             Err(e) => {
                 say(
                     HOOK,
-                    format_args!("cannot read the header file {}: {e}", h.display()),
+                    format_args!("warning: cannot read the header file {}: {e}", h.display()),
                 );
-                return abandon(&session);
+                None
             }
         },
         None => None,
