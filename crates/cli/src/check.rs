@@ -158,7 +158,20 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
 
     let mut diags: Vec<Diagnostic> = Vec::new();
     if !series.is_empty() {
-        diags.extend(session.check(&series));
+        let send = match (&session.repo, args.sent_log) {
+            (Some(r), true) => Some(bpf_policy::sent::SendFacts {
+                now: bpf_policy_repo::now(),
+                sent: bpf_policy_repo::SentLog::open(&r.common_dir())
+                    .and_then(|l| l.entries())
+                    .map_err(|e| Unusable::Usage(format!("--sent-log: {e}")))?,
+                ..Default::default()
+            }),
+            _ => None,
+        };
+        diags.extend(match &send {
+            Some(f) => session.check_sending(&series, f),
+            None => session.check(&series),
+        });
     }
     for item in &singles {
         diags.extend(session.check(std::slice::from_ref(item)));

@@ -165,6 +165,10 @@ pub struct CheckArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorArg,
+    /// Also judge the emails against the repository's send log, as sendemail-validate does
+    /// (repost-too-soon, version-sequence).
+    #[arg(long)]
+    pub sent_log: bool,
     /// Say which repository, tree (and where it came from) and config were used.
     #[arg(long, short)]
     pub verbose: bool,

@@ -18,7 +18,7 @@ mod session;
 pub mod state;
 
 pub use push::{BadPushLine, PushUpdate};
-pub use sending::SentLog;
+pub use sending::{SentLog, now};
 pub use session::Session;
 
 use std::cell::{OnceCell, RefCell};

@@ -17,6 +17,19 @@ const LOG: &str = "sent.log";
 /// A target tree's ref older than this is not checked against (fetch it first).
 const STALE_REF: i64 = 7 * 24 * 60 * 60;
 
+/// The clock for the sending rules: `BPF_POLICY_NOW` (seconds since the epoch) in tests,
+/// else the system's.
+pub fn now() -> i64 {
+    std::env::var("BPF_POLICY_NOW")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        })
+}
+
 /// The send log of a repository.
 #[derive(Debug)]
 pub struct SentLog {

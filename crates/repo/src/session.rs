@@ -82,6 +82,15 @@ impl Session {
         check_scoped(items, &cx, &self.config, Scope::Series)
     }
 
+    /// Run every rule, the sending rules with `send` (`check --sent-log`).
+    pub fn check_sending(&self, items: &[Item], send: &SendFacts) -> Vec<Diagnostic> {
+        let cx = Context {
+            send: Some(send),
+            ..self.context(false)
+        };
+        check_scoped(items, &cx, &self.config, Scope::All)
+    }
+
     fn context(&self, whole_send: bool) -> Context<'_> {
         Context {
             tree: self.tree.as_ref().map(|(t, s)| (*t, s)),

@@ -20,7 +20,7 @@ use bpf_policy_hooks::{
     EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, read_input, report, say,
 };
 use bpf_policy_repo::state::{StateDir, StateError};
-use bpf_policy_repo::{SentLog, Session};
+use bpf_policy_repo::{SentLog, Session, now};
 
 const HOOK: &str = "sendemail-validate";
 
@@ -180,18 +180,6 @@ struct Raw {
     origin: String,
     email: Vec<u8>,
     header: Option<Vec<u8>>,
-}
-
-/// The clock: `BPF_POLICY_NOW` (seconds since the epoch) in tests, else the system's.
-fn now() -> i64 {
-    std::env::var("BPF_POLICY_NOW")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        })
 }
 
 /// A header's value in send-email's header file, else in the email itself.
