@@ -82,12 +82,11 @@ bench commit-msg "${cmds[@]}"
 
 # 2. The corpus in one process (the shell expands the file list: it is too long for one
 #    argument of hyperfine's).
-if ls "$src"/../shared/corpus/*/*.msg >/dev/null 2>&1; then
-	corpus=$(cd "$src/../shared/corpus" && pwd)
-	bench corpus "sh -c 'cd $corpus && exec $bin/bpf-policy check --no-repo --as message --format json */*.msg'"
-	n=$(ls "$corpus"/*/*.msg | wc -l)
-	awk -v n="$n" -F: '/"median"/ {gsub(/[ ,]/, "", $2); printf "  %d messages: %.0f messages/s\n", n, n / $2}' "$work/corpus.json"
-fi
+corpus=$src/tests/data/corpus
+ls "$corpus"/*/*.msg >/dev/null || { echo "bench data $corpus is missing" >&2; exit 2; }
+bench corpus "sh -c 'cd $corpus && exec $bin/bpf-policy check --no-repo --as message --format json */*.msg'"
+n=$(ls "$corpus"/*/*.msg | wc -l)
+awk -v n="$n" -F: '/"median"/ {gsub(/[ ,]/, "", $2); printf "  %d messages: %.0f messages/s\n", n, n / $2}' "$work/corpus.json"
 
 # 3. A 10-patch series through sendemail-validate, one process per email as git runs them.
 # The loop runs as a program named git-send-email (the hook keys its run on that process) with

@@ -3,12 +3,12 @@
 # real `git format-patch` output made in a throwaway repository. Nothing here is committed:
 # run it once before fuzzing (run.sh does when a corpus is missing); it is safe to run again.
 #
-#   fuzz/seed.sh [MESSAGE_CORPUS_DIR]     default: ../shared/corpus next to the checkout,
+#   fuzz/seed.sh [MESSAGE_CORPUS_DIR]     default: the repository's tests/data/corpus,
 #                                         or $BPF_POLICY_CORPUS
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-msgs=${1:-${BPF_POLICY_CORPUS:-$here/../../shared/corpus}}
+msgs=${1:-${BPF_POLICY_CORPUS:-$here/../tests/data/corpus}}
 out=$here/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -28,17 +28,18 @@ mkdir -p "$HOME"
 # 1. Accepted upstream commit messages: the message target and, for a sample, the whole
 # pipeline. Their subjects seed the prefix parser.
 n=0
-if [ -d "$msgs" ]; then
-	for f in "$msgs"/*/*.msg; do
-		[ -f "$f" ] || continue
-		n=$((n + 1))
-		name=msg-$(basename "$f" .msg)
-		cp "$f" "$out/message/$name"
-		# One in ten is plenty for the slower pipeline target.
-		[ $((n % 10)) -eq 0 ] && cp "$f" "$out/pipeline/$name"
-		head -n 1 "$f" >"$out/prefix/$name"
-	done
-fi
+# Seeding from nothing would fuzz a much poorer corpus without saying so.
+[ -d "$msgs" ] || { echo "seed.sh: no message corpus at $msgs" >&2; exit 2; }
+for f in "$msgs"/*/*.msg; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	name=msg-$(basename "$f" .msg)
+	cp "$f" "$out/message/$name"
+	# One in ten is plenty for the slower pipeline target.
+	[ $((n % 10)) -eq 0 ] && cp "$f" "$out/pipeline/$name"
+	head -n 1 "$f" >"$out/prefix/$name"
+done
+[ "$n" -gt 0 ] || { echo "seed.sh: no *.msg files under $msgs" >&2; exit 2; }
 echo "seed.sh: $n commit messages from $msgs"
 
 # 2. A repository whose history covers what the email parser must understand: new, deleted,

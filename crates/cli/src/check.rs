@@ -3,18 +3,16 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use bpf_policy::Diagnostic;
 use bpf_policy::diag::Level;
 use bpf_policy::input::{As, InputError, read_items};
 use bpf_policy::item::{Item, ItemKind};
 use bpf_policy::message::CommentChar;
 use bpf_policy::render::{Format, render, reporter};
 use bpf_policy::tree::Tree;
-use bpf_policy::{Diagnostic, Severity};
 use bpf_policy_repo::{Repo, Session};
 
-use crate::{
-    AsArg, CheckArgs, EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, FormatArg, print_out, use_color,
-};
+use crate::{AsArg, CheckArgs, EXIT_UNUSABLE, FormatArg, print_out, use_color};
 
 /// Files larger than this are refused before they are read.
 const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -44,7 +42,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     match run_inner(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("bpf-policy: {e}");
+            crate::say(format_args!("{e}"));
             EXIT_UNUSABLE
         }
     }
@@ -69,7 +67,8 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             .ok_or_else(|| Unusable::Usage(format!("-W {spec}: expected RULE=LEVEL")))?;
         let rule = bpf_policy::config::find_rule(id.trim()).ok_or_else(|| {
             Unusable::Usage(format!(
-                "-W {spec}: no rule is called '{id}' (bpf-policy rules lists them)"
+                "-W {spec}: {}",
+                bpf_policy::config::unknown_rule_message(id.trim())
             ))
         })?;
         let level: Level = level.parse().map_err(|e: bpf_policy::diag::BadSeverity| {
@@ -79,14 +78,14 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     }
     if args.verbose {
         match &session.repo {
-            Some(r) => eprintln!("bpf-policy: repository {}", r.git_dir().display()),
-            None => eprintln!("bpf-policy: no repository"),
+            Some(r) => crate::say(format_args!("repository {}", r.git_dir().display())),
+            None => crate::say(format_args!("no repository")),
         }
         match &session.tree {
-            Some((t, s)) => eprintln!("bpf-policy: target tree {t} (from {s})"),
-            None => {
-                eprintln!("bpf-policy: target tree unknown; each patch's subject prefix decides")
-            }
+            Some((t, s)) => crate::say(format_args!("target tree {t} (from {s})")),
+            None => crate::say(format_args!(
+                "target tree unknown; each patch's subject prefix decides"
+            )),
         }
     }
     let comment = session.comment_char();
@@ -141,8 +140,10 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         };
         for p in &paths {
             match load(p, mode, &comment, stdin_name) {
-                Ok(items) => {
-                    inputs += 1;
+                Ok((items, files)) => {
+                    // Files read, so a directory of three patches and the same three patches
+                    // named one by one are both "3 inputs".
+                    inputs += files;
                     for item in items {
                         if item.kind == ItemKind::Email {
                             series.push(item);
@@ -186,14 +187,12 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         print_out(&render(report.as_ref(), &diags, inputs));
     }
     for e in &unusable {
-        eprintln!("bpf-policy: {e}");
+        crate::say(format_args!("{e}"));
     }
-    Ok(if !unusable.is_empty() {
-        EXIT_UNUSABLE
-    } else if diags.iter().any(|d| d.severity == Severity::Error) {
-        EXIT_VIOLATION
+    Ok(if unusable.is_empty() {
+        bpf_policy::exit::for_diagnostics(&diags)
     } else {
-        EXIT_OK
+        EXIT_UNUSABLE
     })
 }
 
@@ -227,8 +226,11 @@ fn open_repo(args: &CheckArgs) -> Result<Option<Repo>, Unusable> {
 /// standard output as a checkpatch warning instead.
 fn warn(args: &CheckArgs, msg: &str) {
     match args.format {
-        FormatArg::Checkpatch => print_out(&format!("WARNING:BPF_POLICY: {msg}\n")),
-        FormatArg::Human | FormatArg::Json => eprintln!("bpf-policy: warning: {msg}"),
+        FormatArg::Checkpatch => print_out(&format!(
+            "WARNING:BPF_POLICY: {}\n",
+            bpf_policy::render::terminal_safe(msg)
+        )),
+        FormatArg::Human | FormatArg::Json => crate::say(format_args!("warning: {msg}")),
     }
 }
 
@@ -238,12 +240,14 @@ fn is_series_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "patch" || e == "eml") && p.is_file()
 }
 
+/// The items of one path, and how many files they came from (a directory's patches count one
+/// each; standard input, a message or an mbox is one).
 fn load(
     path: &Path,
     mode: As,
     comment: &CommentChar,
     stdin_name: &str,
-) -> Result<Vec<Item>, Unusable> {
+) -> Result<(Vec<Item>, usize), Unusable> {
     let name = path.display().to_string();
     if name == "-" {
         let mut buf = Vec::new();
@@ -258,10 +262,12 @@ fn load(
         if buf.len() as u64 > MAX_FILE_BYTES {
             return Err(Unusable::Huge("<stdin>".into()));
         }
-        return read_items(stdin_name, &buf, mode, comment).map_err(|source| Unusable::Input {
-            path: "<stdin>".into(),
-            source,
-        });
+        return read_items(stdin_name, &buf, mode, comment)
+            .map(|items| (items, 1))
+            .map_err(|source| Unusable::Input {
+                path: "<stdin>".into(),
+                source,
+            });
     }
     let meta = std::fs::metadata(path).map_err(|source| Unusable::Io {
         path: name.clone(),
@@ -283,14 +289,17 @@ fn load(
         }
         let mut items = Vec::new();
         for p in &patches {
-            items.extend(load(
-                p,
-                if mode == As::Auto { As::Email } else { mode },
-                comment,
-                stdin_name,
-            )?);
+            items.extend(
+                load(
+                    p,
+                    if mode == As::Auto { As::Email } else { mode },
+                    comment,
+                    stdin_name,
+                )?
+                .0,
+            );
         }
-        return Ok(items);
+        return Ok((items, patches.len()));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Unusable::Huge(name));
@@ -300,5 +309,6 @@ fn load(
         source,
     })?;
     read_items(&name, &bytes, mode, comment)
+        .map(|items| (items, 1))
         .map_err(|source| Unusable::Input { path: name, source })
 }

@@ -3,8 +3,7 @@
 use std::fmt::Write as _;
 
 use bpf_policy::RULES;
-use bpf_policy::config::find_rule;
-use bpf_policy::prefix::edit_distance;
+use bpf_policy::config::{find_rule, unknown_rule_message};
 
 /// One line per rule.
 pub fn rules_table() -> String {
@@ -30,17 +29,7 @@ pub fn rules_table() -> String {
 /// The whole documentation of a rule.
 pub fn explain(id: &str) -> Result<String, String> {
     let Some(r) = find_rule(id) else {
-        let near = RULES
-            .iter()
-            .map(|r| r.info.id)
-            .min_by_key(|r| edit_distance(r, id))
-            .filter(|r| edit_distance(r, id) <= 4);
-        return Err(match near {
-            Some(n) => format!(
-                "no rule is called '{id}'; did you mean '{n}'? (bpf-policy rules lists them)"
-            ),
-            None => format!("no rule is called '{id}' (bpf-policy rules lists them)"),
-        });
+        return Err(unknown_rule_message(id));
     };
     let mut s = String::new();
     let _ = writeln!(s, "{} ({} by default)\n", r.id, r.severity);

@@ -44,7 +44,7 @@ pub fn run(hook: HookName, args: &[OsString]) -> u8 {
                 refs = Some(line);
             }
             Err(msg) => {
-                eprintln!("bpf-policy: {msg}");
+                crate::say(format_args!("{msg}"));
                 return EXIT_UNUSABLE;
             }
         }
@@ -63,7 +63,7 @@ pub fn run(hook: HookName, args: &[OsString]) -> u8 {
             return EXIT_UNUSABLE;
         }
         Err(e) => {
-            eprintln!("bpf-policy: cannot run {}: {e}", program.display());
+            crate::say(format_args!("cannot run {}: {e}", program.display()));
             return EXIT_UNUSABLE;
         }
     };
@@ -76,12 +76,12 @@ pub fn run(hook: HookName, args: &[OsString]) -> u8 {
         Ok(status) => match status.code() {
             Some(code) => u8::try_from(code).unwrap_or(EXIT_VIOLATION),
             None => {
-                eprintln!("bpf-policy: {} was killed ({status})", hook.program());
+                crate::say(format_args!("{} was killed ({status})", hook.program()));
                 EXIT_UNUSABLE
             }
         },
         Err(e) => {
-            eprintln!("bpf-policy: cannot wait for {}: {e}", program.display());
+            crate::say(format_args!("cannot wait for {}: {e}", program.display()));
             EXIT_UNUSABLE
         }
     }

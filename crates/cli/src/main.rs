@@ -7,18 +7,14 @@ mod hook;
 mod manual;
 mod sent;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
-/// Exit status: no errors (warnings allowed).
-pub const EXIT_OK: u8 = 0;
-/// Exit status: at least one error-level diagnostic.
-pub const EXIT_VIOLATION: u8 = 1;
-/// Exit status: the input or the environment was unusable.
-pub const EXIT_UNUSABLE: u8 = 2;
+/// Exit statuses, shared with the hooks (`bpf_policy::exit`).
+pub use bpf_policy::exit::{OK as EXIT_OK, UNUSABLE as EXIT_UNUSABLE, VIOLATION as EXIT_VIOLATION};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -89,8 +85,13 @@ on PATH."
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page bpf-policy(1), rules included, or write it and one page per
+    /// Show the manual page bpf-policy(1), rules included, or write it and one page per
     /// subcommand into a directory.
+    #[command(
+        long_about = "Show the manual page bpf-policy(1), rules included: on a terminal \
+through man -l - (and so your pager); piped or redirected, its roff source. With --out-dir, \
+write it and one page per subcommand into a directory instead."
+    )]
     Man {
         /// Write bpf-policy.1 and bpf-policy-SUBCOMMAND.1 into this directory instead.
         #[arg(long, value_name = "DIR")]
@@ -199,21 +200,28 @@ fn main() -> ExitCode {
                 EXIT_OK
             }
             Err(msg) => {
-                eprintln!("bpf-policy: {msg}");
+                say(format_args!("{msg}"));
                 EXIT_UNUSABLE
             }
         },
         Command::Hook { hook, args } => hook::run(hook, &args),
         Command::Sent { forget, repo } => sent::run(repo.as_deref(), forget.as_deref()),
         Command::Completions { shell } => {
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "bpf-policy", &mut out);
-            print_out(&String::from_utf8_lossy(&out));
+            print_out(&manual::completions(shell));
             EXIT_OK
         }
         Command::Man { out_dir } => manual::run(out_dir.as_deref()),
     };
     ExitCode::from(code)
+}
+
+/// A message for the user on standard error, prefixed with the program's name. Whatever it
+/// quotes (paths, rule ids, input) has its control characters escaped, as diagnostics do.
+pub fn say(msg: std::fmt::Arguments<'_>) {
+    eprintln!(
+        "bpf-policy: {}",
+        bpf_policy::render::terminal_safe_lines(&msg.to_string())
+    );
 }
 
 /// Write to stdout, ignoring a closed pipe (`bpf-policy rules | head`).
@@ -228,10 +236,6 @@ pub fn use_color(arg: ColorArg) -> bool {
     match arg {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                && std::io::stdout().is_terminal()
-        }
+        ColorArg::Auto => bpf_policy::render::auto_color(&std::io::stdout()),
     }
 }

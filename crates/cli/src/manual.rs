@@ -3,7 +3,9 @@
 //! table, so it cannot drift from `bpf-policy rules`.
 
 use std::ffi::OsStr;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use bpf_policy::RULES;
 use bpf_policy::tree::Tree;
@@ -53,10 +55,61 @@ pub fn tree_names() -> Vec<PossibleValue> {
         .collect()
 }
 
+/// The program name completions are generated for.
+const BIN: &str = "bpf-policy";
+
+/// A completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
+    let script = String::from_utf8_lossy(&out).into_owned();
+    match shell {
+        clap_complete::Shell::Bash => fix_bash_labels(&script),
+        _ => script,
+    }
+}
+
+/// clap_complete's bash script (4.6; clap-rs/clap#6421) tracks the subcommand being completed
+/// as `bpf__policy__subcmd__check`, escaping the program name and each subcommand word by word,
+/// but labels the branch that completes it `bpf__subcmd__policy__subcmd__check`, escaping the
+/// whole path at once: for a program name with a hyphen no branch ever matches, and nothing
+/// after a subcommand completes. Spell the labels the way the tracking does. Once clap spells
+/// them alike this finds nothing to replace.
+fn fix_bash_labels(script: &str) -> String {
+    let tracked = BIN.replace('-', "__");
+    let labelled = BIN.replace('-', "__subcmd__");
+    if tracked == labelled {
+        return script.to_owned();
+    }
+    script
+        .lines()
+        .map(|line| {
+            let label = line.trim_start();
+            match label.strip_prefix(labelled.as_str()) {
+                // A case label: the escaped path and `)`, alone on its line.
+                Some(rest) if rest.ends_with(')') && !rest.contains(' ') => {
+                    let indent = &line[..line.len() - label.len()];
+                    format!("{indent}{tracked}{rest}\n")
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect()
+}
+
 /// Print bpf-policy(1), or write every page into `out_dir`.
 pub fn run(out_dir: Option<&Path>) -> u8 {
     let result = match out_dir {
-        None => main_page().map(|page| print_out(&String::from_utf8_lossy(&page))),
+        None => main_page().and_then(|page| {
+            // roff is for man, not for people: on a terminal, let man lay it out and page it.
+            // Piped or redirected, the page source is what the reader wants (packagers, `man -l`).
+            if std::io::stdout().is_terminal() {
+                show(&page)
+            } else {
+                print_out(&String::from_utf8_lossy(&page));
+                Ok(())
+            }
+        }),
         Some(dir) => write_pages(dir).map(|written| {
             let list: String = written
                 .iter()
@@ -68,9 +121,42 @@ pub fn run(out_dir: Option<&Path>) -> u8 {
     match result {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("bpf-policy: cannot write the manual: {e}");
+            crate::say(format_args!("cannot show or write the manual: {e}"));
             EXIT_UNUSABLE
         }
+    }
+}
+
+/// Show a page through `man -l -` (man-db and mandoc read a page from standard input that
+/// way), which formats it for the terminal and runs the user's pager. Without man, the source
+/// is printed with a word on why.
+fn show(page: &[u8]) -> std::io::Result<()> {
+    let mut child = match Command::new("man")
+        .args(["-l", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            crate::say(format_args!(
+                "cannot run man ({e}); printing the page source"
+            ));
+            print_out(&String::from_utf8_lossy(page));
+            return Ok(());
+        }
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A pager quit before the end closes the pipe: that is the reader's choice, not an error.
+        match stdin.write_all(page) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other?,
+        }
+    }
+    let status = child.wait()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!("man -l - failed ({status})")))
     }
 }
 
@@ -200,8 +286,11 @@ fn extra_sections() -> Roff {
             roman(", "),
             bold("bpf-policy.enable"),
         ],
-        "Rule ids to turn off, or back on at their default severity (comma or space \
-         separated; may repeat).",
+        "Rule ids to turn off, or back on (comma or space separated; may repeat). The \
+         switch wins over the severity whatever their order: enable undoes a severity of off \
+         (the rule runs at its default severity), disable silences any severity. Among \
+         several switches, or several severities, the last one wins. -W on the command line \
+         wins over all of them.",
     );
 
     roff.control("SH", ["OTHER TOOLS"]);

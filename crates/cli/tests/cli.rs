@@ -176,6 +176,28 @@ fn series_needs_a_real_cover_letter() -> TestResult {
 }
 
 #[test]
+fn a_directory_and_its_files_are_the_same_inputs() -> TestResult {
+    let r = Repo::new()?;
+    three_commits(&r)?;
+    let (dir, files) =
+        r.format_patch(&["--subject-prefix=PATCH bpf-next", "--cover-letter", "-2"])?;
+    assert_eq!(files.len(), 3);
+    let by_dir = bpf_policy(&r, &["check", &dir.to_string_lossy()])?;
+    let mut args = vec!["check".to_owned()];
+    args.extend(strs(&files));
+    let by_file = bpf_policy(&r, &args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    assert_eq!(by_dir.status.code(), Some(1));
+    assert!(
+        stdout(&by_dir).ends_with("in 3 inputs: not ready to send\n"),
+        "{}",
+        stdout(&by_dir)
+    );
+    assert_eq!(stdout(&by_dir), stdout(&by_file));
+    assert_eq!(by_dir.status.code(), by_file.status.code());
+    Ok(())
+}
+
+#[test]
 fn cover_letter_without_description() -> TestResult {
     let r = Repo::new()?;
     three_commits(&r)?;
@@ -282,10 +304,13 @@ fn stable_cc_above_the_line_is_an_error_below_it_fine() -> TestResult {
 
 #[test]
 fn corpus_through_the_command() -> TestResult {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/corpus");
     let mut files: Vec<String> = Vec::new();
     for d in ["libbpf-accepted", "bpftool-accepted"] {
-        for e in std::fs::read_dir(root.join(d))? {
+        let dir = root.join(d);
+        let rd = std::fs::read_dir(&dir)
+            .map_err(|e| format!("test data {} is missing: {e}", dir.display()))?;
+        for e in rd {
             let p = e?.path();
             if p.extension().is_some_and(|x| x == "msg") {
                 files.push(p.to_string_lossy().into_owned());
@@ -445,11 +470,40 @@ fn config_regrades_and_disables() -> TestResult {
         json(&r, &["--no-repo", &f])?,
         (Some(1), vec!["signoff-missing".to_owned()])
     );
-    // A typo in config is reported, not ignored.
+    // enable turns back on a rule whose severity is off, though git writes it first.
+    r.git(&[
+        "config",
+        "--unset-all",
+        "bpf-policy.signoff-missing.severity",
+    ])?;
+    r.git(&["config", "bpf-policy.tree", "bpf-next"])?;
+    r.git(&["config", "bpf-policy.signoff-missing.severity", "off"])?;
+    r.git(&["config", "--add", "bpf-policy.enable", "signoff-missing"])?;
+    let file = std::fs::read_to_string(r.path().join(".git/config"))?;
+    assert!(
+        file.find("enable") < file.find("severity = off"),
+        "git wrote them in the order the test means to check: {file}"
+    );
+    assert_eq!(
+        json(&r, &[&f])?,
+        (Some(1), vec!["signoff-missing".to_owned()])
+    );
+    // A typo in config, or in -W, is reported with the rule it most likely meant.
     r.git(&["config", "bpf-policy.fixes-advisd.severity", "off"])?;
     let out = bpf_policy(&r, &["check", &f])?;
     assert!(
-        stderr(&out).contains("did you mean fixes-advised"),
+        stderr(&out).contains(
+            "git config bpf-policy.fixes-advisd.severity: no rule is called 'fixes-advisd'; did you mean 'fixes-advised'?"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = bpf_policy(&r, &["check", "-W", "signof-missing=off", &f])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "-W signof-missing=off: no rule is called 'signof-missing'; did you mean 'signoff-missing'?"
+        ),
         "{}",
         stderr(&out)
     );
@@ -535,6 +589,62 @@ fn color_only_when_asked_or_on_a_terminal() -> TestResult {
     let out = bpf_policy(&r, &["check", "--color=always", &f])?;
     assert!(stdout(&out).contains('\x1b'));
     Ok(())
+}
+
+#[test]
+fn terminal_escapes_in_checked_text_are_shown_escaped() -> TestResult {
+    let r = Repo::new()?;
+    let p = r.path().join("m\u{1b}[2J.txt");
+    // An OSC sequence that would retitle the terminal, and a screen clear.
+    std::fs::write(
+        &p,
+        "Add a thing \u{1b}]0;owned\u{7}\n\nBecause \u{1b}[2J.\n\nCc: stable@vger.kernel.org\n",
+    )?;
+    let f = p.to_string_lossy().into_owned();
+    for format in ["human", "checkpatch"] {
+        let out = bpf_policy(&r, &["check", "--color", "always", "--format", format, &f])?;
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("\\x1b]0;owned\\x07"), "{text}");
+        assert!(text.contains("m\\x1b[2J.txt"), "{text}");
+        // The only escapes left are the colours bpf-policy itself writes.
+        let without_colours = regex_lite_strip_sgr(&text);
+        assert!(
+            !without_colours.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+            "{without_colours:?}"
+        );
+    }
+    // Messages on standard error quote paths and arguments: escaped too.
+    let out = bpf_policy(&r, &["check", "no\u{1b}]0;such\u{7}.patch"])?;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no\\x1b]0;such\\x07.patch"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    let out = bpf_policy(&r, &["check", "-W", "\u{1b}[2J=off", &f])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+    Ok(())
+}
+
+/// Remove `ESC [ digits/semicolons m` (SGR colour) sequences.
+fn regex_lite_strip_sgr(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("\u{1b}[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let n = after
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(after.len());
+        if after[n..].starts_with('m') {
+            rest = &after[n + 1..];
+        } else {
+            out.push('\u{1b}');
+            rest = &rest[i + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]

@@ -3,29 +3,22 @@
 
 pub mod sendemail;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use std::path::{Path, PathBuf};
 
-use bpf_policy::render::{Human, render};
-use bpf_policy::{Diagnostic, Severity};
+use bpf_policy::Diagnostic;
+use bpf_policy::render::{Human, auto_color, render, terminal_safe_lines};
 use bpf_policy_repo::{Repo, Session};
 
-/// Exit status: nothing blocks.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: a policy error blocks the operation.
-pub const EXIT_VIOLATION: u8 = 1;
-/// Exit status: the input or environment was unusable (also blocks: a hook that cannot check
-/// must not pass silently).
-pub const EXIT_UNUSABLE: u8 = 2;
+/// Exit statuses, shared with the command (`bpf_policy::exit`).
+pub use bpf_policy::exit::{OK as EXIT_OK, UNUSABLE as EXIT_UNUSABLE, VIOLATION as EXIT_VIOLATION};
 
 /// Print diagnostics to stderr (git shows hook stderr), coloured on a terminal unless
 /// NO_COLOR is set. Returns whether any is an error.
 pub fn report(diags: &[Diagnostic], inputs: usize) -> bool {
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        && std::io::stderr().is_terminal();
-    let errors = diags.iter().any(|d| d.severity == Severity::Error);
+    let color = auto_color(&std::io::stderr());
+    let errors = bpf_policy::exit::for_diagnostics(diags) != EXIT_OK;
     if !diags.is_empty() {
         let text = render(&Human { color }, diags, inputs);
         let mut err = std::io::stderr().lock();
@@ -37,7 +30,11 @@ pub fn report(diags: &[Diagnostic], inputs: usize) -> bool {
 
 /// Print a one-line message to stderr, prefixed so users know which hook spoke.
 pub fn say(hook: &str, msg: impl std::fmt::Display) {
-    eprintln!("bpf-policy ({hook}): {msg}");
+    // Paths and text quoted in the message may hold control characters: escape them.
+    eprintln!(
+        "bpf-policy ({hook}): {}",
+        terminal_safe_lines(&msg.to_string())
+    );
 }
 
 /// The repository the hook runs in (git starts hooks at the top of the worktree, with

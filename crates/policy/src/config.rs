@@ -5,7 +5,14 @@
 //!
 //! - `bpf-policy.tree = bpf-next`
 //! - `bpf-policy.disable = subject-format, fixes-advised` (may repeat)
+//! - `bpf-policy.enable = subject-format` (may repeat)
 //! - `bpf-policy.<rule>.severity = error | warning | note | off`
+//!
+//! `enable`/`disable` switch a rule on or off and `<rule>.severity` sets how loud it is; the
+//! switch wins. `git config` appends `enable` to the `[bpf-policy]` section and a severity to
+//! the `[bpf-policy "<rule>"]` one, so the order of the two in a file says nothing about which
+//! the user set last: precedence between them cannot come from that order. Among the switches,
+//! and among the severities, the last one wins (the order git reads its files in).
 
 use std::collections::HashMap;
 
@@ -16,7 +23,10 @@ use crate::tree::Tree;
 /// Effective settings.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    levels: HashMap<&'static str, Level>,
+    /// `<rule>.severity` (or a command-line level), the last one per rule.
+    severity: HashMap<&'static str, Level>,
+    /// `enable` (true) or `disable` (false), the last one per rule.
+    switch: HashMap<&'static str, bool>,
     /// `bpf-policy.tree`, when set and valid.
     pub tree: Option<Tree>,
 }
@@ -48,11 +58,8 @@ impl Config {
                     .filter(|s| !s.is_empty())
                 {
                     match find_rule(id) {
-                        Some(r) if rest == "disable" => {
-                            cfg.levels.insert(r.id, Level::Off);
-                        }
                         Some(r) => {
-                            cfg.levels.insert(r.id, Level::On(r.severity));
+                            cfg.switch.insert(r.id, rest == "enable");
                         }
                         None => problems.push(unknown_rule(key, id)),
                     }
@@ -63,7 +70,7 @@ impl Config {
             {
                 match (find_rule(id), value.parse::<Level>()) {
                     (Some(r), Ok(level)) => {
-                        cfg.levels.insert(r.id, level);
+                        cfg.severity.insert(r.id, level);
                     }
                     (None, _) => problems.push(unknown_rule(key, id)),
                     (_, Err(e)) => problems.push(format!("git config {key}: {e}")),
@@ -77,17 +84,24 @@ impl Config {
         (cfg, problems)
     }
 
-    /// Set a level for a rule (command-line overrides).
+    /// Set a level for a rule (command-line overrides): it wins over every setting.
     pub fn set(&mut self, rule: &'static str, level: Level) {
-        self.levels.insert(rule, level);
+        self.switch.remove(rule);
+        self.severity.insert(rule, level);
     }
 
-    /// The level a rule runs at.
+    /// The level a rule runs at: `disable` turns it off whatever its severity; `enable` turns
+    /// it on at its configured severity, or at its default when that is `off` or unset.
     pub fn level(&self, rule: &RuleInfo) -> Level {
-        self.levels
-            .get(rule.id)
-            .copied()
-            .unwrap_or(Level::On(rule.severity))
+        let configured = self.severity.get(rule.id).copied();
+        match self.switch.get(rule.id) {
+            Some(false) => Level::Off,
+            Some(true) => match configured {
+                Some(Level::On(s)) => Level::On(s),
+                Some(Level::Off) | None => Level::On(rule.severity),
+            },
+            None => configured.unwrap_or(Level::On(rule.severity)),
+        }
     }
 
     /// Whether a rule runs at all.
@@ -111,16 +125,32 @@ pub fn find_rule(id: &str) -> Option<&'static RuleInfo> {
     rules::RULES.iter().map(|r| &r.info).find(|r| r.id == id)
 }
 
-fn unknown_rule(key: &str, id: &str) -> String {
-    let near = rules::RULES
+/// How many edits a mistyped rule id may be from a real one to be offered as "did you mean".
+const NEAR: usize = 3;
+
+/// The rule id a mistyped `id` most likely meant: the nearest one, when it is at most
+/// [`NEAR`] edits away (case ignored). The one place every "did you mean" for a rule id comes
+/// from: git config, `-W`, `explain`.
+pub fn nearest_rule(id: &str) -> Option<&'static str> {
+    let lower = id.to_ascii_lowercase();
+    rules::RULES
         .iter()
-        .map(|r| r.info.id)
-        .min_by_key(|r| crate::prefix::edit_distance(r, id))
-        .filter(|r| crate::prefix::edit_distance(r, id) <= 3);
-    match near {
-        Some(n) => format!("git config {key}: no rule is called '{id}' (did you mean {n}?)"),
-        None => format!("git config {key}: no rule is called '{id}' (bpf-policy rules lists them)"),
+        .map(|r| (crate::prefix::edit_distance(r.info.id, &lower), r.info.id))
+        .min()
+        .filter(|(d, _)| *d <= NEAR)
+        .map(|(_, r)| r)
+}
+
+/// What to say about an id that names no rule: the likely one, or where the list is.
+pub fn unknown_rule_message(id: &str) -> String {
+    match nearest_rule(id) {
+        Some(n) => format!("no rule is called '{id}'; did you mean '{n}'?"),
+        None => format!("no rule is called '{id}' (bpf-policy rules lists them)"),
     }
+}
+
+fn unknown_rule(key: &str, id: &str) -> String {
+    format!("git config {key}: {}", unknown_rule_message(id))
 }
 
 #[cfg(test)]
@@ -131,7 +161,7 @@ mod tests {
     fn pairs_set_levels_and_tree() {
         let (cfg, problems) = Config::from_pairs([
             ("bpf-policy.tree", "bpf"),
-            ("bpf-policy.disable", "subject-format, fixes-advised"),
+            ("bpf-policy.disable", "subject-format, fixes-commit"),
             ("bpf-policy.fixes-advised.severity", "error"),
             ("BPF-Policy.signoff-author.Severity", "warning"),
             ("bpf-policy.fixes-advisd.severity", "off"),
@@ -140,10 +170,41 @@ mod tests {
         assert_eq!(cfg.tree, Some(Tree::Bpf));
         let rule = |id| find_rule(id).map(|r| cfg.level(r));
         assert_eq!(rule("subject-format"), Some(Level::Off));
+        assert_eq!(rule("fixes-commit"), Some(Level::Off));
         assert_eq!(rule("fixes-advised"), Some(Level::On(Severity::Error)));
         assert_eq!(rule("signoff-author"), Some(Level::On(Severity::Warning)));
         assert_eq!(problems.len(), 2);
-        assert!(problems[0].contains("did you mean fixes-advised"));
+        assert!(problems[0].contains("did you mean 'fixes-advised'?"));
+    }
+
+    #[test]
+    fn enable_and_disable_win_over_severity_in_either_order() {
+        let level = |pairs: &[(&str, &str)]| {
+            let (cfg, problems) = Config::from_pairs(pairs.iter().copied());
+            assert!(problems.is_empty(), "{problems:?}");
+            find_rule("fixes-advised").map(|r| cfg.level(r))
+        };
+        let off = ("bpf-policy.fixes-advised.severity", "off");
+        let loud = ("bpf-policy.fixes-advised.severity", "error");
+        let enable = ("bpf-policy.enable", "fixes-advised");
+        let disable = ("bpf-policy.disable", "fixes-advised");
+        let default = Some(Level::On(Severity::Warning));
+        assert_eq!(level(&[off, enable]), default);
+        assert_eq!(level(&[enable, off]), default);
+        assert_eq!(level(&[loud, enable]), Some(Level::On(Severity::Error)));
+        assert_eq!(level(&[enable, loud]), Some(Level::On(Severity::Error)));
+        assert_eq!(level(&[loud, disable]), Some(Level::Off));
+        assert_eq!(level(&[disable, loud]), Some(Level::Off));
+        assert_eq!(level(&[disable, enable]), default);
+        assert_eq!(level(&[enable, disable]), Some(Level::Off));
+        assert_eq!(level(&[off]), Some(Level::Off));
+        // The command line wins over both.
+        let (mut cfg, _) = Config::from_pairs([disable]);
+        cfg.set("fixes-advised", Level::On(Severity::Note));
+        assert_eq!(
+            find_rule("fixes-advised").map(|r| cfg.level(r)),
+            Some(Level::On(Severity::Note))
+        );
     }
 
     #[test]

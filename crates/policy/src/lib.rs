@@ -7,6 +7,7 @@
 pub mod config;
 pub mod diag;
 pub mod email;
+pub mod exit;
 pub mod item;
 pub mod message;
 pub mod prefix;

@@ -1,5 +1,6 @@
 //! Rendering diagnostics for people (rustc-like), machines (JSON lines) and b4 (checkpatch).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::diag::{Diagnostic, Severity, Tally};
@@ -48,6 +49,15 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Report> {
     }
 }
 
+/// Whether to colour what goes to `stream` when the user did not choose: on a terminal, unless
+/// `NO_COLOR` is set to something or `TERM` is `dumb`. The command (standard output) and the
+/// hooks (standard error) both decide here.
+pub fn auto_color(stream: &impl std::io::IsTerminal) -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        && stream.is_terminal()
+}
+
 /// Render a list and its summary.
 pub fn render(report: &dyn Report, diags: &[Diagnostic], inputs: usize) -> String {
     let mut out = String::new();
@@ -56,6 +66,38 @@ pub fn render(report: &dyn Report, diags: &[Diagnostic], inputs: usize) -> Strin
     }
     report.summary(Tally::of(diags), inputs, &mut out);
     out
+}
+
+/// Text from the checked input made safe to print on a terminal: C0 controls other than tab,
+/// DEL and C1 controls are written as escapes (`\x1b`, `\u{9b}`), so an escape sequence or an
+/// OSC title hidden in a patch or a file name cannot drive the reader's terminal. JSON output
+/// escapes them its own way ([`json_string`]).
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\t';
+    if !s.contains(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            c if !unsafe_char(c) => o.push(c),
+            c if (c as u32) < 0x80 => {
+                let _ = write!(o, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(o, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(o)
+}
+
+/// [`terminal_safe`] for a message of several lines: the line breaks stay.
+pub fn terminal_safe_lines(s: &str) -> String {
+    s.split('\n')
+        .map(terminal_safe)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Human {
@@ -82,21 +124,22 @@ impl Report for Human {
             sev_color(d.severity),
             &format!("{}[{}]", d.severity, d.rule),
         );
+        let file = terminal_safe(&d.file);
         let _ = writeln!(
             out,
             "{head}{} {}",
             self.paint("1", ":"),
-            self.paint("1", &d.message)
+            self.paint("1", &terminal_safe(&d.message))
         );
         let gutter_w = d.line.map_or(1, |l| l.to_string().len());
         let pad = " ".repeat(gutter_w);
         let arrow = self.paint("1;34", "-->");
         match d.line {
             Some(l) => {
-                let _ = writeln!(out, "{pad}{arrow} {}:{l}", d.file);
+                let _ = writeln!(out, "{pad}{arrow} {file}:{l}");
             }
             None => {
-                let _ = writeln!(out, "{pad}{arrow} {}", d.file);
+                let _ = writeln!(out, "{pad}{arrow} {file}");
             }
         }
         let bar = self.paint("1;34", "|");
@@ -106,7 +149,7 @@ impl Report for Human {
                 out,
                 "{} {bar} {}",
                 self.paint("1;34", &l.to_string()),
-                snippet
+                terminal_safe(snippet)
             );
             let _ = writeln!(out, "{pad} {bar}");
         }
@@ -114,10 +157,15 @@ impl Report for Human {
             let eq = self.paint("1;34", "=");
             let mut lines = help.lines();
             if let Some(first) = lines.next() {
-                let _ = writeln!(out, "{pad} {eq} {}: {first}", self.paint("1", "help"));
+                let _ = writeln!(
+                    out,
+                    "{pad} {eq} {}: {}",
+                    self.paint("1", "help"),
+                    terminal_safe(first)
+                );
             }
             for l in lines {
-                let _ = writeln!(out, "{pad}         {l}");
+                let _ = writeln!(out, "{pad}         {}", terminal_safe(l));
             }
         }
         out.push('\n');
@@ -191,18 +239,24 @@ impl Report for Checkpatch {
             Severity::Note => "CHECK",
         };
         let kind = d.rule.to_ascii_uppercase().replace('-', "_");
+        // b4 shows these lines on the terminal as they are: escape controls as for people.
         let help = d
             .help
             .as_deref()
             .and_then(|h| h.lines().next())
-            .map(|h| format!(" ({h})"))
+            .map(|h| format!(" ({})", terminal_safe(h)))
             .unwrap_or_default();
+        let file = terminal_safe(&d.file);
         // checkpatch leaves the line out when a report concerns no line.
         let place = match d.line {
-            Some(l) => format!("{}:{l}:", d.file),
-            None => format!("{}:", d.file),
+            Some(l) => format!("{file}:{l}:"),
+            None => format!("{file}:"),
         };
-        let _ = writeln!(out, "{place} {level}:{kind}: {}{help}", d.message);
+        let _ = writeln!(
+            out,
+            "{place} {level}:{kind}: {}{help}",
+            terminal_safe(&d.message)
+        );
     }
 
     fn summary(&self, _: Tally, _: usize, _: &mut String) {}
@@ -233,6 +287,34 @@ mod tests {
         );
         assert!(!s.contains('\x1b'));
         assert!(render(&Human { color: true }, &[diag()], 1).contains("\x1b[1;31m"));
+    }
+
+    #[test]
+    fn controls_in_checked_text_never_reach_the_terminal() {
+        let hostile = Diagnostic {
+            file: "evil\u{1b}]0;title\u{7}.patch".into(),
+            message: "bad \u{1b}[2J summary\r".into(),
+            help: Some("first\u{9b}31m\nsecond\u{7f}".into()),
+            snippet: Some("Subject:\tx \u{1b}[31mred\u{0}".into()),
+            ..diag()
+        };
+        for s in [
+            render(&Human { color: false }, std::slice::from_ref(&hostile), 1),
+            render(&Checkpatch, std::slice::from_ref(&hostile), 1),
+        ] {
+            assert!(
+                !s.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+                "{s:?}"
+            );
+            assert!(s.contains("evil\\x1b]0;title\\x07.patch"), "{s}");
+            assert!(s.contains("bad \\x1b[2J summary\\x0d"), "{s}");
+            assert!(s.contains("first\\u{9b}31m"), "{s}");
+        }
+        let human = render(&Human { color: false }, &[hostile], 1);
+        assert!(human.contains("Subject:\tx \\x1b[31mred\\x00"), "{human}");
+        assert!(human.contains("second\\x7f"), "{human}");
+        assert_eq!(terminal_safe("plain\ttext"), Cow::Borrowed("plain\ttext"));
+        assert_eq!(terminal_safe_lines("a\u{1b}\nb"), "a\\x1b\nb");
     }
 
     #[test]

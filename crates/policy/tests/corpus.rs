@@ -1,4 +1,4 @@
-//! Every accepted upstream message in ../shared/corpus passes, except the known violations
+//! Every accepted upstream message in tests/data/corpus passes, except the known violations
 //! its README lists; the deviating Fixes: lines are warnings.
 
 use std::collections::BTreeSet;
@@ -7,31 +7,30 @@ use std::path::{Path, PathBuf};
 use bpf_policy::message::ParseOptions;
 use bpf_policy::{Config, Context, Item, Severity, check};
 
-fn corpus_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+/// The corpus vendored in the repository; a missing directory is an error naming it, never a
+/// silently smaller test.
+fn corpus_files() -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/corpus");
     let mut files = Vec::new();
     for dir in ["libbpf-accepted", "bpftool-accepted"] {
-        let Ok(rd) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        files.extend(
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "msg")),
-        );
+        let dir = root.join(dir);
+        let rd = std::fs::read_dir(&dir)
+            .map_err(|e| format!("test data {} is missing: {e}", dir.display()))?;
+        for e in rd {
+            let p = e?.path();
+            if p.extension().is_some_and(|e| e == "msg") {
+                files.push(p);
+            }
+        }
     }
     files.sort();
-    files
+    Ok(files)
 }
 
 #[test]
 fn accepted_messages_are_not_rejected() -> Result<(), Box<dyn std::error::Error>> {
-    let files = corpus_files();
-    assert_eq!(
-        files.len(),
-        2000,
-        "the corpus is expected beside the repository in ../shared"
-    );
+    let files = corpus_files()?;
+    assert_eq!(files.len(), 2000, "tests/data/corpus is incomplete");
     let cfg = Config::default();
     let mut errors = BTreeSet::new();
     let mut fixes_warnings = BTreeSet::new();
@@ -77,5 +76,41 @@ fn accepted_messages_are_not_rejected() -> Result<(), Box<dyn std::error::Error>
     .map(str::to_owned)
     .collect();
     assert_eq!(fixes_warnings, deviating);
+    Ok(())
+}
+
+/// Nothing the build, the tests, the benchmarks or the fuzz seeds run reaches for data beside
+/// the repository (a fresh clone has none there): every such path goes to tests/data.
+#[test]
+fn nothing_reads_data_beside_the_repository() -> Result<(), Box<dyn std::error::Error>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Spelt in two pieces so this file does not match itself.
+    let outside = format!("{}/{}", "..", "shared");
+    let mut offenders = Vec::new();
+    let mut stack: Vec<PathBuf> = ["crates", "tests", "bench", "fuzz", ".ci", "install.sh"]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
+    stack.push(root.join("Cargo.toml"));
+    while let Some(p) = stack.pop() {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if p.is_dir() {
+            // Build output, fuzz corpora and the vendored data itself (its README cites where
+            // it came from) are not code.
+            if matches!(name, "target" | "corpus" | "artifacts" | "data") {
+                continue;
+            }
+            for e in std::fs::read_dir(&p)? {
+                stack.push(e?.path());
+            }
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            for (i, line) in text.lines().enumerate() {
+                if line.contains(&outside) {
+                    offenders.push(format!("{}:{}: {line}", p.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
     Ok(())
 }
