@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use bpf_policy::Diagnostic;
 use bpf_policy::diag::Level;
-use bpf_policy::input::{As, InputError, read_items};
+use bpf_policy::input::{As, InputError, read_input};
 use bpf_policy::item::{Item, ItemKind};
 use bpf_policy::message::CommentChar;
 use bpf_policy::render::{Format, render, reporter};
@@ -94,6 +94,8 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     let mut series: Vec<Item> = Vec::new();
     let mut singles: Vec<Item> = Vec::new();
     let mut inputs = 0usize;
+    // A directory is a whole series by definition: its gaps are real ones.
+    let mut directory = false;
     if let Some(range) = &args.range {
         let Some(r) = &session.repo else {
             return Err(Unusable::NoRepo(
@@ -138,12 +140,18 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             FormatArg::Checkpatch => "-",
             _ => "<stdin>",
         };
+        directory = paths.iter().any(|p| p.is_dir());
         for p in &paths {
             match load(p, mode, &comment, stdin_name) {
-                Ok((items, files)) => {
+                Ok((items, files, skipped)) => {
                     // Files read, so a directory of three patches and the same three patches
                     // named one by one are both "3 inputs".
                     inputs += files;
+                    if args.verbose {
+                        for s in skipped {
+                            eprintln!("bpf-policy: {s}: not checked");
+                        }
+                    }
                     for item in items {
                         if item.kind == ItemKind::Email {
                             series.push(item);
@@ -157,8 +165,45 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         }
     }
 
+    if args.verbose {
+        for (item, d) in series.iter().chain(&singles).zip(
+            session.scope(&series).into_iter().chain(
+                singles
+                    .iter()
+                    .flat_map(|i| session.scope(std::slice::from_ref(i))),
+            ),
+        ) {
+            let verdict = if item.pull_request {
+                "a pull request, pull-request-subject only"
+            } else if d.in_scope {
+                "BPF/netdev work"
+            } else {
+                "not BPF/netdev work, kernel-wide rules only"
+            };
+            eprintln!("bpf-policy: {}: {verdict}: {}", item.origin, d.why);
+        }
+    }
+    // One part of an n/m series given alone (b4 prep --check feeds one patch at a time):
+    // whether the rest exists cannot be known, so series rules would only guess.
+    let lone_part = args.range.is_none()
+        && !directory
+        && inputs == 1
+        && series.len() == 1
+        && series[0]
+            .prefix
+            .as_ref()
+            .and_then(|p| p.total())
+            .is_some_and(|m| m > 1);
     let mut diags: Vec<Diagnostic> = Vec::new();
-    if !series.is_empty() {
+    if lone_part {
+        if args.verbose {
+            eprintln!(
+                "bpf-policy: {}: one part of a series given alone: series rules need the whole series",
+                series[0].origin
+            );
+        }
+        diags.extend(session.check_scoped(&series, bpf_policy::rules::Scope::Items));
+    } else if !series.is_empty() {
         let send = match (&session.repo, args.sent_log) {
             (Some(r), true) => Some(bpf_policy::sent::SendFacts {
                 now: bpf_policy_repo::now(),
@@ -240,14 +285,17 @@ fn is_series_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "patch" || e == "eml") && p.is_file()
 }
 
-/// The items of one path, and how many files they came from (a directory's patches count one
-/// each; standard input, a message or an mbox is one).
+/// The items of one path, how many files they came from (a directory's patches count one
+/// each; standard input, a message or an mbox is one), and a note for each email in it that
+/// is not a patch.
+type Loaded = (Vec<Item>, usize, Vec<String>);
+
 fn load(
     path: &Path,
     mode: As,
     comment: &CommentChar,
     stdin_name: &str,
-) -> Result<(Vec<Item>, usize), Unusable> {
+) -> Result<Loaded, Unusable> {
     let name = path.display().to_string();
     if name == "-" {
         let mut buf = Vec::new();
@@ -262,8 +310,8 @@ fn load(
         if buf.len() as u64 > MAX_FILE_BYTES {
             return Err(Unusable::Huge("<stdin>".into()));
         }
-        return read_items(stdin_name, &buf, mode, comment)
-            .map(|items| (items, 1))
+        return read_input(stdin_name, &buf, mode, comment)
+            .map(|r| noted(stdin_name, r))
             .map_err(|source| Unusable::Input {
                 path: "<stdin>".into(),
                 source,
@@ -288,18 +336,18 @@ fn load(
             return Err(Unusable::EmptyDir(name));
         }
         let mut items = Vec::new();
+        let mut skipped = Vec::new();
         for p in &patches {
-            items.extend(
-                load(
-                    p,
-                    if mode == As::Auto { As::Email } else { mode },
-                    comment,
-                    stdin_name,
-                )?
-                .0,
-            );
+            let (i, _, s) = load(
+                p,
+                if mode == As::Auto { As::Email } else { mode },
+                comment,
+                stdin_name,
+            )?;
+            items.extend(i);
+            skipped.extend(s);
         }
-        return Ok((items, patches.len()));
+        return Ok((items, patches.len(), skipped));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Unusable::Huge(name));
@@ -308,7 +356,17 @@ fn load(
         path: name.clone(),
         source,
     })?;
-    read_items(&name, &bytes, mode, comment)
-        .map(|items| (items, 1))
+    read_input(&name, &bytes, mode, comment)
+        .map(|r| noted(&name, r))
         .map_err(|source| Unusable::Input { path: name, source })
+}
+
+/// Emails that are not patches are left alone (POLICY.md, Scope); say which, for --verbose.
+fn noted(name: &str, r: bpf_policy::input::Read) -> Loaded {
+    let notes = r
+        .skipped
+        .into_iter()
+        .map(|(line, why)| format!("{name}: email at line {line}: {why}"))
+        .collect();
+    (r.items, 1, notes)
 }

@@ -44,6 +44,18 @@ pub fn explain(id: &str) -> Result<String, String> {
     }
     let _ = writeln!(
         s,
+        "{}",
+        if r.id == "pull-request-subject" {
+            "Applies to: maintainers' pull requests, which no other rule looks at."
+        } else if r.kernel_wide {
+            "Applies to: every patch, another subsystem's too (a kernel-wide rule)."
+        } else {
+            "Applies to: BPF and netdev work only (see Scope in the README); other subsystems' \
+             patches get the kernel-wide rules alone."
+        }
+    );
+    let _ = writeln!(
+        s,
         "\nBad:\n{}\n\nGood:\n{}\n",
         indent(r.bad),
         indent(r.good)

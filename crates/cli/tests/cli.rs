@@ -531,6 +531,11 @@ fn rules_and_explain_come_from_the_table() -> TestResult {
             "{e}"
         );
     }
+    // Which patches a rule judges (POLICY.md, Scope).
+    let e = stdout(&bpf_policy(&r, &["explain", "signoff-missing"])?);
+    assert!(e.contains("a kernel-wide rule"), "{e}");
+    let e = stdout(&bpf_policy(&r, &["explain", "no-stable-cc"])?);
+    assert!(e.contains("BPF and netdev work only"), "{e}");
     let out = bpf_policy(&r, &["explain", "fixes-requierd"])?;
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("did you mean 'fixes-required'"));
@@ -548,6 +553,7 @@ fn bpf_policy_ids() -> Vec<String> {
         "fixes-advised",
         "fixes-format",
         "fixes-commit",
+        "fixes-tree",
         "message-empty",
         "signoff-missing",
         "signoff-author",
@@ -569,6 +575,9 @@ fn bpf_policy_ids() -> Vec<String> {
         "samples-not-selftests",
         "merge-window",
         "fixup-commit",
+        "series-too-long",
+        "changelog-placement",
+        "pull-request-subject",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -723,5 +732,122 @@ fn readme_example_output_is_what_the_command_prints() -> TestResult {
     );
     let good = run("examples/good")?;
     assert_eq!(good.status.code(), Some(0), "{}", stdout(&good));
+    Ok(())
+}
+
+#[test]
+fn a_lone_part_of_a_series_gets_item_rules_only() -> TestResult {
+    let r = Repo::new()?;
+    r.commit(
+        "kernel/bpf/verifier.c",
+        "0\n",
+        &format!("bpf: Base\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"),
+    )?;
+    r.commit(
+        "kernel/bpf/verifier.c",
+        "1\n",
+        &format!("bpf: Track foo\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"),
+    )?;
+    r.commit(
+        "tools/testing/selftests/bpf/progs/verifier_foo.c",
+        "1\n",
+        &format!(
+            "selftests/bpf: Test foo\n\n{GOOD_BODY}\n\nSigned-off-by: A U Thor <author@example.org>"
+        ),
+    )?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-2"])?;
+    // b4 prep --check feeds 1/2 alone: the selftests are in 2/2, which it cannot see.
+    let out = r
+        .cmd(BIN)
+        .args(["check", "--format", "json", "-"])
+        .stdin(std::fs::File::open(&files[0])?)
+        .output()?;
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!rules_in(&stdout(&out)).contains(&"verifier-selftests".to_owned()));
+    // The same part alone in a directory: the directory is the whole series, judged so.
+    let dir = r.path().join("lone");
+    std::fs::create_dir(&dir)?;
+    std::fs::copy(&files[0], dir.join("0001.patch"))?;
+    let (_, rules) = json(&r, &[&dir.to_string_lossy()])?;
+    assert!(
+        rules.contains(&"verifier-selftests".to_owned()),
+        "{rules:?}"
+    );
+    // Both parts together: series rules run (no cover letter for two BPF patches).
+    let (code, rules) = json(
+        &r,
+        &strs(&files).iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
+    assert_eq!(code, Some(1));
+    assert!(
+        rules.contains(&"series-cover-letter".to_owned()),
+        "{rules:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn on_a_b4_branch_the_tree_is_set_with_b4() -> TestResult {
+    let (r, _) = repo_with_fix()?;
+    r.git(&["config", "branch.master.b4-prep-cover-strategy", "commit"])?;
+    let (_, files) = r.format_patch(&["-1"])?;
+    let out = bpf_policy(&r, &["check", &files[0].to_string_lossy()])?;
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("b4 prep --set-prefixes bpf-next"), "{text}");
+    assert!(!text.contains("--subject-prefix"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn emails_that_are_not_patches_are_not_checked() -> TestResult {
+    let r = Repo::new()?;
+    let reply = r.path().join("reply.eml");
+    std::fs::write(
+        &reply,
+        "From: A U Thor <author@example.org>\nSubject: Re: [PATCH bpf-next] bpf: Add foo\n\n> Why?\n\nBecause.\n",
+    )?;
+    let compose = r.path().join("compose.eml");
+    std::fs::write(
+        &compose,
+        "From: A U Thor <author@example.org>\nSubject: A note about the foo series\n\nIt is coming.\n",
+    )?;
+    for f in [&reply, &compose] {
+        let out = bpf_policy(&r, &["check", "--verbose", &f.to_string_lossy()])?;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stderr(&out).contains("not a patch"), "{}", stderr(&out));
+    }
+    // Truly unusable input still is.
+    let bin = r.path().join("bin.eml");
+    std::fs::write(&bin, b"From: a\0b\n")?;
+    assert_eq!(
+        bpf_policy(&r, &["check", &bin.to_string_lossy()])?
+            .status
+            .code(),
+        Some(2)
+    );
+    Ok(())
+}
+
+#[test]
+fn verbose_says_why_a_patch_is_out_of_scope() -> TestResult {
+    let (r, _) = repo_with_fix()?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH nf-next", "-1"])?;
+    let out = bpf_policy(
+        &r,
+        &[
+            "check",
+            "--tree",
+            "bpf",
+            "--verbose",
+            &files[0].to_string_lossy(),
+        ],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("not BPF/netdev work") && err.contains("'nf-next', another subsystem's tree"),
+        "{err}"
+    );
     Ok(())
 }

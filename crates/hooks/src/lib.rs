@@ -56,6 +56,22 @@ pub fn open_session(hook: &str) -> Session {
     session
 }
 
+/// With `BPF_POLICY_VERBOSE` set (non-empty, not `0`), say for each item whether the BPF and
+/// netdev rules govern it and why (POLICY.md, Scope); the hooks are quiet about it otherwise.
+pub fn explain_scope(hook: &str, session: &Session, items: &[bpf_policy::Item]) {
+    if std::env::var_os("BPF_POLICY_VERBOSE").is_none_or(|v| v.is_empty() || v == "0") {
+        return;
+    }
+    for (item, d) in items.iter().zip(session.scope(items)) {
+        let verdict = if d.in_scope {
+            "BPF/netdev work"
+        } else {
+            "not BPF/netdev work, kernel-wide rules only"
+        };
+        say(hook, format_args!("{}: {verdict}: {}", item.origin, d.why));
+    }
+}
+
 /// Read the file git named, or say why not.
 pub fn read_input(hook: &str, path: &Path) -> Option<Vec<u8>> {
     match std::fs::read(path) {

@@ -151,13 +151,6 @@ pub struct Email {
 }
 
 impl Email {
-    /// The first header of this name.
-    pub fn header(&self, name: &str) -> Option<&Header> {
-        self.headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
-    }
-
     /// Parse one email. `first_line` is the line number of its first line in the file
     /// (0 or 1 for a file holding one email).
     pub fn parse(bytes: &[u8], first_line: usize) -> Result<Email, EmailError> {

@@ -42,21 +42,56 @@ pub enum InputError {
         /// What is wrong with it.
         source: EmailError,
     },
-    /// An email with no diff that is not a cover letter.
-    #[error("email at line {0} has no diff and is not a cover letter (0/N): not a patch")]
-    NoDiff(usize),
-    /// An mbox of replies only.
-    #[error("the mbox holds no patches (only replies)")]
-    NoPatches,
 }
 
-/// Read one input into items. `origin` names it in diagnostics.
+/// What one input held: the items to check, and the emails left alone because they are not
+/// patches (replies, discussion, `--compose` notes), each with its line and why.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    /// Commit messages, patch emails, cover letters and pull requests.
+    pub items: Vec<Item>,
+    /// Emails that are not patches: (line where the email starts, why it is not checked).
+    pub skipped: Vec<(usize, String)>,
+}
+
+/// Why an email is not a patch, or None when it is one (or a cover letter, or a maintainer's
+/// pull request). Such emails are not checked at all (POLICY.md, Scope).
+pub fn not_a_patch(item: &Item) -> Option<&'static str> {
+    if item.kind != crate::item::ItemKind::Email || item.pull_request {
+        return None;
+    }
+    let reply = item
+        .full_subject
+        .trim_start()
+        .get(..3)
+        .is_some_and(|s| s.eq_ignore_ascii_case("re:"));
+    if reply {
+        return Some("a reply (Re:), not a patch");
+    }
+    if !item.has_diff && !item.is_cover {
+        return Some("no diff, and not a cover letter (0/N): not a patch");
+    }
+    None
+}
+
+/// Read one input into items. `origin` names it in diagnostics. Emails that are not patches
+/// are left out (see [`read_input`] to learn which).
 pub fn read_items(
     origin: &str,
     bytes: &[u8],
     mode: As,
     comment: &CommentChar,
 ) -> Result<Vec<Item>, InputError> {
+    read_input(origin, bytes, mode, comment).map(|r| r.items)
+}
+
+/// Read one input: the items to check and the emails that are not patches.
+pub fn read_input(
+    origin: &str,
+    bytes: &[u8],
+    mode: As,
+    comment: &CommentChar,
+) -> Result<Read, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty);
     }
@@ -83,11 +118,16 @@ pub fn read_items(
         if item.message.subject.is_empty() && item.message.trailers.is_empty() {
             return Err(InputError::OnlyComments);
         }
-        return Ok(vec![item]);
+        return Ok(Read {
+            items: vec![item],
+            skipped: Vec::new(),
+        });
     }
     let parts = split_mbox(bytes);
-    let several = parts.len() > 1;
-    let mut items = Vec::with_capacity(parts.len());
+    let mut read = Read {
+        items: Vec::with_capacity(parts.len()),
+        skipped: Vec::new(),
+    };
     for (line, part) in parts {
         let email = Email::parse(part, line).map_err(|source| match source {
             EmailError::Empty => InputError::Empty,
@@ -95,24 +135,13 @@ pub fn read_items(
             EmailError::TooLarge(n) => InputError::TooLarge(n),
             source => InputError::Email { line, source },
         })?;
-        let reply = email
-            .subject
-            .trim_start()
-            .get(..3)
-            .is_some_and(|s| s.eq_ignore_ascii_case("re:"));
-        if reply && several {
-            continue;
-        }
         let item = Item::from_email(origin, email);
-        if !item.has_diff && !item.is_cover {
-            return Err(InputError::NoDiff(line));
+        match not_a_patch(&item) {
+            Some(why) => read.skipped.push((line, why.to_owned())),
+            None => read.items.push(item),
         }
-        items.push(item);
     }
-    if items.is_empty() {
-        return Err(InputError::NoPatches);
-    }
-    Ok(items)
+    Ok(read)
 }
 
 #[cfg(test)]
@@ -136,13 +165,29 @@ mod tests {
         );
         let m = read_items("x", b"bpf: x\n\nbody\n", As::Auto, &c);
         assert!(m.is_ok_and(|v| v.len() == 1 && v[0].kind == crate::item::ItemKind::Message));
-        let e = read_items(
+        // Not a patch: left alone, not refused.
+        let e = read_input(
             "x",
             b"From: a <a@b>\nSubject: [PATCH bpf] bpf: x\n\nbody\n",
             As::Auto,
             &c,
         );
-        assert_eq!(e.err(), Some(InputError::NoDiff(1)));
+        assert!(e.is_ok_and(|r| r.items.is_empty() && r.skipped.len() == 1));
+        let e = read_input(
+            "x",
+            b"From: a <a@b>\nSubject: Re: [PATCH bpf] bpf: x\n\n> quoted\nreply\n",
+            As::Auto,
+            &c,
+        );
+        assert!(e.is_ok_and(|r| r.items.is_empty() && r.skipped[0].1.contains("reply")));
+        // A pull request is kept for pull-request-subject.
+        let e = read_input(
+            "x",
+            b"From: a <a@b>\nSubject: [GIT PULL] pull-request: bpf 2024-10-01\n\nHi David,\n",
+            As::Auto,
+            &c,
+        );
+        assert!(e.is_ok_and(|r| r.items.len() == 1 && r.items[0].pull_request));
         let e = read_items(
             "x",
             b"From: a <a@b>\nSubject: [PATCH bpf 0/2] bpf: x\n\nbody\n",

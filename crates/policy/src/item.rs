@@ -134,6 +134,9 @@ pub struct Item {
     pub is_merge: bool,
     /// For commits: the full id, so ancestry checks of `Fixes:` can start from it.
     pub commit_id: Option<String>,
+    /// A maintainer's pull request (`pull-request: bpf-next 2024-10-01`), not a patch: only
+    /// `pull-request-subject` looks at it.
+    pub pull_request: bool,
 }
 
 /// The line b4 puts between a cover letter and its tracking JSON in its cover commit.
@@ -162,6 +165,7 @@ impl Item {
             is_cover,
             is_merge: false,
             commit_id: None,
+            pull_request: false,
         }
     }
 
@@ -212,6 +216,7 @@ impl Item {
             .collect();
         let is_cover =
             prefix.as_ref().is_some_and(|p| p.number() == Some(0)) || is_b4_cover(&message);
+        let pull_request = pull_request_of(summary).is_some();
         // Recipients are known only when the email names some (format-patch without --to
         // writes none; send-email's header file adds them later).
         let recipients = email
@@ -233,6 +238,7 @@ impl Item {
             is_cover,
             is_merge: false,
             commit_id: email.commit_id,
+            pull_request,
         }
     }
 
@@ -280,6 +286,25 @@ impl Item {
             .as_ref()
             .is_some_and(|f| f.iter().any(|c| pred(&c.path)))
     }
+}
+
+/// For a BPF pull request's summary (`pull-request: bpf-next 2024-10-01`, after any bracket
+/// groups), the text after `pull-request:`. Pull requests of other subsystems' trees
+/// (`pull-request: can-next 2024-10-07`, sent as netdev cover letters) are not ours: None.
+pub fn pull_request_of(summary: &str) -> Option<&str> {
+    let head = summary.trim_start().get(..13)?;
+    if !head.eq_ignore_ascii_case("pull-request:") {
+        return None;
+    }
+    let rest = summary.trim_start()[13..].trim();
+    let first = rest.split_whitespace().next().unwrap_or("");
+    let ours = first.is_empty()
+        || first.starts_with(|c: char| c.is_ascii_digit())
+        || first.parse::<crate::tree::Tree>().is_ok()
+        || parse_subject(&format!("[{first}] x"))
+            .0
+            .is_some_and(|p| p.tree.is_some() || !p.problems.is_empty() || p.other.is_empty());
+    ours.then_some(rest)
 }
 
 fn is_b4_cover(m: &Message) -> bool {

@@ -13,6 +13,7 @@ pub mod message;
 pub mod prefix;
 pub mod repo;
 pub mod rules;
+pub mod scope;
 pub mod sent;
 pub mod tree;
 

@@ -79,8 +79,6 @@ pub struct Message {
     /// in the body (with `in_block == false`): a `Fixes:` separated from the sign-offs by a
     /// blank line is still a Fixes tag to a reviewer.
     pub trailers: Vec<Trailer>,
-    /// Lines of the trailer block that are not trailers (maintainer notes like `[ast: ...]`).
-    pub block_other: Vec<Line>,
     /// The `---` divider and the lines after it, when the message carries notes for
     /// format-patch (or is b4's cover commit, whose tracking data follows such a line).
     pub notes: Vec<Line>,
@@ -229,8 +227,9 @@ impl Message {
                     t.value.push_str(line.text.trim());
                 }
             } else {
+                // A maintainer's note such as `[ast: reworded]`: not a trailer, and it ends
+                // the previous one's continuation.
                 last_in_block = None;
-                msg.block_other.push(line.clone());
             }
         }
         msg.lines = content.to_vec();
@@ -432,7 +431,6 @@ mod tests {
             "s: x\n\nbody\n\nSigned-off-by: A <a@b>\n[ast: reworded the message]\nSigned-off-by: B <b@c>\n",
         );
         assert_eq!(m.trailers.len(), 2);
-        assert_eq!(m.block_other.len(), 1);
         assert_eq!(m.body.len(), 1);
     }
 

@@ -44,7 +44,9 @@ pub struct SubjectPrefix {
     pub version: Option<u32>,
     /// The counter `n/m`.
     pub counter: Option<(u32, u32)>,
-    /// Tokens that were not understood and raised no problem.
+    /// Tokens that name no BPF or netdev tree and are no near miss of one: another
+    /// subsystem's tree (`nf-next`, `wireless-next`, `for-next`) or other words. A prefix
+    /// with such a token and no tree of ours is another subsystem's patch (POLICY.md, Scope).
     pub other: Vec<String>,
     /// What looks wrong.
     pub problems: Vec<PrefixProblem>,
@@ -132,6 +134,22 @@ fn parse_groups(groups: &[String]) -> SubjectPrefix {
                 p.rfc = true;
                 continue;
             }
+            // `PATCHv5`, `RFCv2`: the word and the revision run together, as real postings
+            // write them.
+            if let Some((word, n)) = glued_version(tok) {
+                if word == "PATCH" {
+                    p.patch = true;
+                } else {
+                    p.rfc = true;
+                }
+                if patch_group.is_none_or(|pg| pg == gi) {
+                    p.version = Some(n);
+                } else {
+                    p.problems
+                        .push(PrefixProblem::VersionOutside(tok.to_owned()));
+                }
+                continue;
+            }
             if tok.eq_ignore_ascii_case("RESEND") {
                 p.resend = true;
                 continue;
@@ -212,6 +230,28 @@ fn parse_groups(groups: &[String]) -> SubjectPrefix {
     p
 }
 
+/// `PATCHv5` -> ("PATCH", 5), `RFCv2` -> ("RFC", 2), any case of the word.
+fn glued_version(tok: &str) -> Option<(&'static str, u32)> {
+    for word in ["PATCH", "RFC"] {
+        let Some(head) = tok.get(..word.len()) else {
+            continue;
+        };
+        if !head.eq_ignore_ascii_case(word) {
+            continue;
+        }
+        let rest = &tok[word.len()..];
+        if let Some(d) = rest.strip_prefix('v')
+            && !d.is_empty()
+            && d.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(n) = d.parse::<u32>()
+            && n >= 1
+        {
+            return Some((word, n));
+        }
+    }
+    None
+}
+
 /// `Some(Ok(n))` for a well-formed `vN`, `Some(Err)` for a token that tries to be a revision
 /// and is malformed, `None` for anything else.
 fn version_token(tok: &str) -> Option<Result<u32, ()>> {
@@ -240,11 +280,39 @@ fn version_token(tok: &str) -> Option<Result<u32, ()>> {
     None
 }
 
+/// Suffixes that subsystems put after their name to form a tree name (`nf-next`,
+/// `mptcp-net`, `wireless-fixes`).
+const TREE_SUFFIXES: &[&str] = &["next", "net", "fixes", "rc", "current", "testing"];
+
+/// Stems that spell one of our trees' families, in any case.
+const OUR_STEMS: &[&str] = &["bpf", "net", "iproute2", "iproute"];
+
+/// Whether a token is another subsystem's tree name formed as `<name>-next` (`nf-next`,
+/// `mptcp-next`, `wireless-next`, `-next`, `for-next`): its name is a word of its own, not
+/// ours misspelt. Tokens such as `bfp-next` (one edit from `bpf`) stay typos.
+fn other_subsystem_tree(lower: &str) -> bool {
+    let Some((stem, suffix)) = lower.rsplit_once('-') else {
+        return false;
+    };
+    if !TREE_SUFFIXES.contains(&suffix) {
+        return false;
+    }
+    if OUR_STEMS.contains(&stem) {
+        return false;
+    }
+    // A stem one edit from "bpf" or "net" (bfp, npf, nte) is our tree misspelt; shorter
+    // or different stems (nf, can, mptcp, wireless, for, ipsec) name other trees.
+    !(stem.len() == 3 && ["bpf", "net"].iter().any(|o| edit_distance(stem, o) == 1))
+}
+
 /// The tree a near-miss token means: wrong case, `_` or no separator, a missing letter.
 fn tree_typo(tok: &str) -> Option<Tree> {
     let lower = tok.to_ascii_lowercase();
     if let Ok(t) = lower.parse::<Tree>() {
         return Some(t);
+    }
+    if other_subsystem_tree(&lower) {
+        return None;
     }
     let squashed: String = lower
         .chars()
@@ -384,10 +452,101 @@ mod tests {
             );
             assert_eq!(x.tree, None);
         }
-        let x = p("[PATCH bpf-next/net] x: y");
+        let x = p("[PATCH bpf/net] x: y");
         assert_eq!(
             x.problems,
-            vec![PrefixProblem::TreeAmbiguous("bpf-next/net".into())]
+            vec![PrefixProblem::TreeAmbiguous("bpf/net".into())]
+        );
+    }
+
+    #[test]
+    fn other_subsystems_trees_are_no_typos() {
+        for tok in [
+            "nf",
+            "nf-next",
+            "ipsec",
+            "ipsec-next",
+            "wireless",
+            "wireless-next",
+            "mptcp-net",
+            "mptcp-next",
+            "can",
+            "can-next",
+            "bluetooth",
+            "bluetooth-next",
+            "rdma-next",
+            "for-next",
+            "-next",
+        ] {
+            let x = p(&format!("[PATCH {tok}] x: y"));
+            assert_eq!(x.problems, vec![], "{tok}");
+            assert_eq!(
+                (x.tree, x.other.clone()),
+                (None, vec![tok.to_owned()]),
+                "{tok}"
+            );
+        }
+        // Ours misspelt stay typos.
+        for (tok, want) in [("bfp-next", Tree::BpfNext), ("nte-next", Tree::NetNext)] {
+            assert_eq!(
+                p(&format!("[PATCH {tok}] x")).problems,
+                vec![PrefixProblem::TreeTypo {
+                    token: tok.into(),
+                    suggestion: want
+                }]
+            );
+        }
+    }
+
+    #[test]
+    fn forms_of_real_postings() {
+        let x = p("[PATCH v8 bpf-next/net 2/6] x: y");
+        assert_eq!(
+            (x.tree, x.version, x.counter, x.problems.clone()),
+            (Some(Tree::BpfNextNet), Some(8), Some((2, 6)), vec![])
+        );
+        let x = p("[PATCH bpf-next/net] x: y");
+        assert_eq!(
+            (x.tree, x.problems.clone()),
+            (Some(Tree::BpfNextNet), vec![])
+        );
+        let x = p("[PATCHv5 bpf-next 1/9] x: y");
+        assert_eq!(
+            (x.patch, x.tree, x.version, x.counter, x.problems.clone()),
+            (true, Some(Tree::BpfNext), Some(5), Some((1, 9)), vec![])
+        );
+        let x = p("[PATCH RESEND bpf v2 0/2] x: y");
+        assert_eq!(
+            (x.resend, x.tree, x.version, x.counter, x.problems.clone()),
+            (true, Some(Tree::Bpf), Some(2), Some((0, 2)), vec![])
+        );
+        let x = p("[PATCH bpf RESEND] x: y");
+        assert_eq!(
+            (x.resend, x.tree, x.problems.clone()),
+            (true, Some(Tree::Bpf), vec![])
+        );
+        let x = p("[PATCH v4 00/14] x: y");
+        assert_eq!(
+            (x.version, x.counter, x.problems.clone()),
+            (Some(4), Some((0, 14)), vec![])
+        );
+        let x = p("[PATCH bpf-next 1/1] x: y");
+        assert_eq!((x.counter, x.problems.clone()), (Some((1, 1)), vec![]));
+        let x = p("[RFC PATCH v4 3/8] x: y");
+        assert_eq!(
+            (
+                x.rfc,
+                x.version,
+                x.counter,
+                x.problems.clone(),
+                x.other.clone()
+            ),
+            (true, Some(4), Some((3, 8)), vec![], vec![])
+        );
+        let x = p("[PATCH RFC bpf-next] x: y");
+        assert_eq!(
+            (x.rfc, x.tree, x.problems.clone()),
+            (true, Some(Tree::BpfNext), vec![])
         );
     }
 

@@ -2,6 +2,8 @@
 //!
 //! The git2-backed implementation lives in the `bpf-policy-repo` crate; tests use small fakes.
 
+use crate::tree::Tree;
+
 /// A commit as the rules see it: its full id and its subject line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitInfo {
@@ -40,4 +42,51 @@ pub trait RepoFacts {
     /// Names of tags that look like mainline releases (`v6.12`, `v6.13-rc1`), without `refs/tags/`.
     /// An empty list means the repository has none, and merge-window checks stay silent.
     fn release_tags(&self) -> Vec<String>;
+
+    /// The text of the repository's MAINTAINERS (at HEAD), when it has one. Scope detection
+    /// reads the BPF and networking entries from it.
+    fn maintainers(&self) -> Option<&str> {
+        None
+    }
+
+    /// Whether the current branch is managed by `b4 prep` (its prefixes are set with
+    /// `b4 prep --set-prefixes`, not `git format-patch --subject-prefix`).
+    fn b4_branch(&self) -> bool {
+        false
+    }
+
+    /// Where a commit is known to be: in a mainline release, and on the branch of `tree`.
+    /// fixes-tree asks it; the default knows nothing, and the rule stays silent.
+    fn reach(&self, _id: &str, _tree: Tree) -> Reach {
+        Reach::default()
+    }
+}
+
+/// The answer of [`RepoFacts::reach`]. Each part is `None` when the repository cannot say
+/// (no mainline tags; no remote-tracking refs of the tree), else whether the commit is there
+/// and what was looked at (a tag name, ref names).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Contained in the newest mainline tag (`vX.Y` / `vX.Y-rcN`): released.
+    pub release: Option<(bool, String)>,
+    /// On a remote-tracking branch of the tree's repository.
+    pub tree_branch: Option<(bool, String)>,
+}
+
+/// A mainline release tag as (major, minor, rc); rc is `u32::MAX` for a final release so it
+/// sorts after its candidates. None for any other name.
+pub fn release_version(tag: &str) -> Option<(u32, u32, u32)> {
+    let rest = tag.strip_prefix('v')?;
+    let (ver, rc) = match rest.split_once("-rc") {
+        Some((v, rc)) => (v, rc.parse().ok()?),
+        None => (rest, u32::MAX),
+    };
+    let (major, minor) = ver.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?, rc))
+}
+
+/// Whether release tag names come from a kernel repository: mainline tags both `vX.Y` and
+/// `vX.Y-rcN`. A project's own `v0.3` or `v6.2` release tags are not mainline.
+pub fn is_kernel_tags(tags: &[String]) -> bool {
+    tags.iter().any(|t| t.contains("-rc")) && tags.iter().any(|t| !t.contains("-rc"))
 }

@@ -14,7 +14,11 @@ pub enum Tree {
     Net,
     /// net-next.git: features.
     NetNext,
-    /// iproute2, master branch: fixes and current work.
+    /// bpf-next's networking branch (`bpf-next/net`), pulled into net-next: features, sent to
+    /// both bpf@ and netdev@.
+    BpfNextNet,
+    /// iproute2, master branch: current work (fixes, and features whose kernel side is
+    /// already in net or mainline). Not fixes-only.
     Iproute2,
     /// iproute2, net-next branch (also spelt `iproute2-next`): features.
     Iproute2Next,
@@ -27,22 +31,26 @@ pub enum TreeKind {
     Fixes,
     /// The tree takes features, cleanups and other "next" content.
     Features,
+    /// The tree takes what applies to the current release: fixes, and features whose
+    /// dependencies are already released (iproute2 master). `Fixes:` is advised, not required.
+    Current,
 }
 
 /// A valid tree name was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown tree '{0}': expected one of bpf, bpf-next, net, net-next, iproute2, iproute2-next"
+    "unknown tree '{0}': expected one of bpf, bpf-next, net, net-next, bpf-next/net, iproute2, iproute2-next"
 )]
 pub struct UnknownTree(pub String);
 
 impl Tree {
     /// Every tree, in the order documentation lists them.
-    pub const ALL: [Tree; 6] = [
+    pub const ALL: [Tree; 7] = [
         Tree::Bpf,
         Tree::BpfNext,
         Tree::Net,
         Tree::NetNext,
+        Tree::BpfNextNet,
         Tree::Iproute2,
         Tree::Iproute2Next,
     ];
@@ -54,24 +62,46 @@ impl Tree {
             Tree::BpfNext => "bpf-next",
             Tree::Net => "net",
             Tree::NetNext => "net-next",
+            Tree::BpfNextNet => "bpf-next/net",
             Tree::Iproute2 => "iproute2",
             Tree::Iproute2Next => "iproute2-next",
         }
     }
 
-    /// Fixes or features.
+    /// Fixes, features or current.
     pub fn kind(self) -> TreeKind {
         match self {
-            Tree::Bpf | Tree::Net | Tree::Iproute2 => TreeKind::Fixes,
-            Tree::BpfNext | Tree::NetNext | Tree::Iproute2Next => TreeKind::Features,
+            Tree::Bpf | Tree::Net => TreeKind::Fixes,
+            Tree::BpfNext | Tree::NetNext | Tree::BpfNextNet | Tree::Iproute2Next => {
+                TreeKind::Features
+            }
+            Tree::Iproute2 => TreeKind::Current,
         }
     }
 
-    /// The mailing list patches for this tree must reach.
+    /// A tree the BPF maintainers run (bpf, bpf-next and bpf-next's networking branch): the
+    /// BPF-only rules (no `Cc: stable`, a cover letter from two patches) apply to it.
+    pub fn is_bpf(self) -> bool {
+        matches!(self, Tree::Bpf | Tree::BpfNext | Tree::BpfNextNet)
+    }
+
+    /// From how many patches a series for this tree needs a cover letter: BPF trees from two
+    /// (">1 patch"), netdev's own trees from three (NIPA's series_format accepts two without).
+    pub fn cover_letter_from(self) -> usize {
+        if self.is_bpf() { 2 } else { 3 }
+    }
+
+    /// The mailing list patches for this tree must reach (the first of [`Tree::lists`]).
     pub fn list(self) -> &'static str {
+        self.lists()[0]
+    }
+
+    /// Every mailing list patches for this tree must reach.
+    pub fn lists(self) -> &'static [&'static str] {
         match self {
-            Tree::Bpf | Tree::BpfNext => "bpf@vger.kernel.org",
-            _ => "netdev@vger.kernel.org",
+            Tree::Bpf | Tree::BpfNext => &["bpf@vger.kernel.org"],
+            Tree::BpfNextNet => &["bpf@vger.kernel.org", "netdev@vger.kernel.org"],
+            _ => &["netdev@vger.kernel.org"],
         }
     }
 
@@ -82,6 +112,7 @@ impl Tree {
             Tree::BpfNext => "PATCH bpf-next",
             Tree::Net => "PATCH net",
             Tree::NetNext => "PATCH net-next",
+            Tree::BpfNextNet => "PATCH bpf-next/net",
             Tree::Iproute2 => "PATCH iproute2 master",
             Tree::Iproute2Next => "PATCH iproute2 net-next",
         }
@@ -94,6 +125,7 @@ impl Tree {
             Tree::BpfNext => Tree::Bpf,
             Tree::Net => Tree::NetNext,
             Tree::NetNext => Tree::Net,
+            Tree::BpfNextNet => Tree::Bpf,
             Tree::Iproute2 => Tree::Iproute2Next,
             Tree::Iproute2Next => Tree::Iproute2,
         }
@@ -110,6 +142,10 @@ impl Tree {
                         | (Tree::Bpf, Tree::Net)
                         | (Tree::NetNext, Tree::BpfNext)
                         | (Tree::BpfNext, Tree::NetNext)
+                        | (Tree::BpfNextNet, Tree::BpfNext)
+                        | (Tree::BpfNext, Tree::BpfNextNet)
+                        | (Tree::BpfNextNet, Tree::NetNext)
+                        | (Tree::NetNext, Tree::BpfNextNet)
                 ))
     }
 }
@@ -129,6 +165,7 @@ impl FromStr for Tree {
             "bpf-next" => Ok(Tree::BpfNext),
             "net" => Ok(Tree::Net),
             "net-next" => Ok(Tree::NetNext),
+            "bpf-next/net" => Ok(Tree::BpfNextNet),
             "iproute2" | "iproute2-master" | "iproute2 master" => Ok(Tree::Iproute2),
             "iproute2-next" | "iproute2 net-next" => Ok(Tree::Iproute2Next),
             other => Err(UnknownTree(other.to_owned())),
@@ -152,6 +189,16 @@ mod tests {
     #[test]
     fn kinds_and_lists() {
         assert_eq!(Tree::Bpf.kind(), TreeKind::Fixes);
+        assert_eq!(Tree::Iproute2.kind(), TreeKind::Current);
+        assert_eq!(Tree::BpfNextNet.kind(), TreeKind::Features);
+        assert_eq!(
+            Tree::BpfNextNet.lists(),
+            ["bpf@vger.kernel.org", "netdev@vger.kernel.org"]
+        );
+        assert_eq!(
+            (Tree::Bpf.cover_letter_from(), Tree::Net.cover_letter_from()),
+            (2, 3)
+        );
         assert_eq!(Tree::Iproute2Next.kind(), TreeKind::Features);
         assert_eq!(Tree::BpfNext.list(), "bpf@vger.kernel.org");
         assert_eq!(Tree::Iproute2.list(), "netdev@vger.kernel.org");
@@ -180,8 +227,6 @@ pub enum TreeSource {
     },
     /// The name of the current branch or of its upstream branch.
     Branch(String),
-    /// The patch's own subject prefix.
-    SubjectPrefix,
 }
 
 impl fmt::Display for TreeSource {
@@ -193,7 +238,6 @@ impl fmt::Display for TreeSource {
             TreeSource::FormatSubjectPrefix => f.write_str("git config format.subjectPrefix"),
             TreeSource::Remote { name, url } => write!(f, "remote '{name}' ({url})"),
             TreeSource::Branch(b) => write!(f, "branch '{b}'"),
-            TreeSource::SubjectPrefix => f.write_str("the subject prefix"),
         }
     }
 }

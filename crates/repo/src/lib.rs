@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use bpf_policy::item::{FileChange, Ident};
 use bpf_policy::message::CommentChar;
 use bpf_policy::prefix::tree_from_prefix_text;
-use bpf_policy::repo::{RepoFacts, Resolved};
+use bpf_policy::repo::{Reach, RepoFacts, Resolved, is_kernel_tags, release_version};
 use bpf_policy::tree::{Tree, TreeSource};
 use git2::{ErrorClass, ErrorCode, Repository, RepositoryOpenFlags};
 
@@ -153,6 +153,7 @@ pub struct Repo {
     resolved: RefCell<HashMap<String, Resolved>>,
     ancestry: RefCell<HashMap<AncestryQuery, Option<bool>>>,
     tags: OnceCell<Vec<String>>,
+    maintainers: OnceCell<Option<String>>,
 }
 
 impl fmt::Debug for Repo {
@@ -271,6 +272,7 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
+            maintainers: OnceCell::new(),
         })
     }
 
@@ -285,6 +287,7 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
+            maintainers: OnceCell::new(),
         })
     }
 
@@ -794,6 +797,83 @@ impl RepoFacts for Repo {
         };
         self.ancestry.borrow_mut().insert(key, answer);
         answer
+    }
+
+    fn maintainers(&self) -> Option<&str> {
+        self.maintainers
+            .get_or_init(|| {
+                // HEAD's tree is what the patch applies to; the working copy may differ.
+                let bytes = self
+                    .either(
+                        |r| Ok(libgit::head_file(r, "MAINTAINERS")?),
+                        |c| c.head_file("MAINTAINERS"),
+                    )
+                    .ok()
+                    .flatten()?;
+                Some(String::from_utf8_lossy(&bytes).into_owned())
+            })
+            .as_deref()
+    }
+
+    fn b4_branch(&self) -> bool {
+        self.current_branch().is_some_and(|b| {
+            self.config
+                .last(&format!("branch.{b}.b4-prep-cover-strategy"))
+                .is_some()
+        })
+    }
+
+    fn reach(&self, id: &str, tree: Tree) -> Reach {
+        let tags = self.release_tags();
+        // Mainline releases contain each other: the newest tag holds every released commit.
+        let release = is_kernel_tags(&tags)
+            .then(|| {
+                tags.iter()
+                    .filter_map(|t| release_version(t).map(|v| (v, t)))
+                    .max_by_key(|(v, _)| *v)
+            })
+            .flatten()
+            .and_then(|(_, tag)| {
+                self.is_ancestor(id, Some(&format!("refs/tags/{tag}")))
+                    .map(|inside| (inside, format!("mainline (up to tag {tag})")))
+            });
+        // Remote-tracking branches of the remotes that fetch the tree (by URL or by name).
+        let mut remotes: Vec<&str> = self
+            .config
+            .entries()
+            .filter_map(|e| {
+                e.key
+                    .strip_prefix("remote.")?
+                    .strip_suffix(".url")
+                    .map(|r| (r, e))
+            })
+            .filter(|(r, e)| {
+                infer::tree_from_url(&e.value) == Some(tree)
+                    || infer::tree_from_name(r) == Some(tree)
+            })
+            .map(|(r, _)| r)
+            .collect();
+        remotes.dedup();
+        let mut tree_branch = None;
+        for r in remotes {
+            let ids = self.ref_ids(&format!("refs/remotes/{r}/"));
+            if ids.is_empty() {
+                continue;
+            }
+            let inside = ids
+                .iter()
+                .any(|ref_id| self.is_ancestor(id, Some(ref_id)) == Some(true));
+            let what = format!("the remote-tracking branches of '{r}' ({tree})");
+            if inside {
+                tree_branch = Some((true, what));
+                break;
+            }
+            tree_branch.get_or_insert((false, what));
+        }
+        Reach {
+            release,
+            tree_branch,
+        }
     }
 
     fn release_tags(&self) -> Vec<String> {

@@ -3,6 +3,7 @@
 
 use bpf_policy::message::CommentChar;
 use bpf_policy::rules::{Context, Scope, check_scoped};
+use bpf_policy::scope::{ScopeDecision, Scoper};
 use bpf_policy::sent::SendFacts;
 use bpf_policy::tree::{Tree, TreeSource};
 use bpf_policy::{Config, Diagnostic, Item};
@@ -66,18 +67,29 @@ impl Session {
         self.check_scoped(items, Scope::All)
     }
 
+    /// What the rules know beyond the items: the tree and the repository.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            tree: self.tree.as_ref().map(|(t, s)| (*t, s)),
+            repo: self.repo.as_ref().map(Repo::facts),
+            whole_send: false,
+            send: None,
+        }
+    }
+
     /// Run item rules or series rules only.
     pub fn check_scoped(&self, items: &[Item], scope: Scope) -> Vec<Diagnostic> {
-        check_scoped(items, &self.context(false), &self.config, scope)
+        check_scoped(items, &self.context(), &self.config, scope)
     }
 
     /// Run the series rules over everything one git send-email run carries (so a lone part
-    /// of a series is a partial resend).
-    /// `send` carries the send log, the clock and the target-tree check.
+    /// of a series is a partial resend). `send` carries the send log, the clock and the
+    /// target-tree check.
     pub fn check_whole_send(&self, items: &[Item], send: Option<&SendFacts>) -> Vec<Diagnostic> {
         let cx = Context {
+            whole_send: true,
             send,
-            ..self.context(true)
+            ..self.context()
         };
         check_scoped(items, &cx, &self.config, Scope::Series)
     }
@@ -86,17 +98,15 @@ impl Session {
     pub fn check_sending(&self, items: &[Item], send: &SendFacts) -> Vec<Diagnostic> {
         let cx = Context {
             send: Some(send),
-            ..self.context(false)
+            ..self.context()
         };
         check_scoped(items, &cx, &self.config, Scope::All)
     }
 
-    fn context(&self, whole_send: bool) -> Context<'_> {
-        Context {
-            tree: self.tree.as_ref().map(|(t, s)| (*t, s)),
-            repo: self.repo.as_ref().map(Repo::facts),
-            whole_send,
-            send: None,
-        }
+    /// Whether each item is BPF or netdev work, and why (POLICY.md, Scope), as the rules
+    /// decide it; for `--verbose` and the hooks' notes.
+    pub fn scope(&self, items: &[Item]) -> Vec<ScopeDecision> {
+        let cx = self.context();
+        Scoper::new(&cx).classify_series(items)
     }
 }

@@ -1056,3 +1056,85 @@ fn foreign_repository_named_by_git_dir() -> TestResult {
         },
     )
 }
+
+/// MAINTAINERS at HEAD, where a commit is (mainline tags, the fixes tree's remote-tracking
+/// branches), and b4 branches: what scope detection and fixes-tree ask.
+fn check_scope_facts(tmp: &Path, init_args: &[&str]) -> TestResult {
+    use bpf_policy::repo::Reach;
+    let dir = tmp.join("r");
+    init(&dir, init_args)?;
+    write(&dir.join("MAINTAINERS"), "BPF [GENERAL]\nF:\tkernel/bpf/\n")?;
+    let c1 = commit(&dir, "MAINTAINERS: Add BPF")?;
+    git(&dir, &["tag", "v6.12-rc1"])?;
+    git(&dir, &["tag", "-a", "-m", "Linux 6.12", "v6.12"])?;
+    write(&dir.join("kernel/bpf/core.c"), "x\n")?;
+    let c2 = commit(&dir, "bpf: Add x")?;
+    let bare = tmp.join("bpf.git");
+    let mut args = vec!["init", "-q", "--bare"];
+    args.extend(init_args);
+    let bare_s = bare.to_string_lossy().into_owned();
+    args.push(&bare_s);
+    git(tmp, &args)?;
+    git(&dir, &["remote", "add", "origin", &bare_s])?;
+    git(&dir, &["push", "-q", "origin", "master"])?;
+    git(&dir, &["fetch", "-q", "origin"])?;
+    write(&dir.join("kernel/bpf/core.c"), "y\n")?;
+    let c3 = commit(&dir, "bpf: Add y")?;
+    // The working copy's edits are not what a patch applies to.
+    write(&dir.join("MAINTAINERS"), "edited\n")?;
+
+    let repo = Repo::open(&dir)?;
+    assert_eq!(repo.maintainers(), Some("BPF [GENERAL]\nF:\tkernel/bpf/\n"));
+    let inside = |r: &Reach| {
+        (
+            r.release.as_ref().map(|x| x.0),
+            r.tree_branch.as_ref().map(|x| x.0),
+        )
+    };
+    let r = repo.reach(&c1, Tree::Bpf);
+    assert_eq!(inside(&r), (Some(true), Some(true)));
+    let r = repo.reach(&c2, Tree::Bpf);
+    assert_eq!(inside(&r), (Some(false), Some(true)), "{r:?}");
+    assert!(r.release.is_some_and(|x| x.1.contains("v6.12")));
+    assert!(r.tree_branch.is_some_and(|x| x.1.contains("'origin'")));
+    let r = repo.reach(&c3, Tree::Bpf);
+    assert_eq!(inside(&r), (Some(false), Some(false)));
+    // No remote fetches net: only the tags can say anything.
+    assert_eq!(inside(&repo.reach(&c3, Tree::Net)), (Some(false), None));
+    assert!(!repo.b4_branch());
+    git(
+        &dir,
+        &["config", "branch.master.b4-prep-cover-strategy", "commit"],
+    )?;
+    assert!(Repo::open(&dir)?.b4_branch());
+    Ok(())
+}
+
+#[test]
+fn scope_facts_through_libgit2() -> TestResult {
+    isolated("scope_facts_through_libgit2", &[], |tmp| {
+        check_scope_facts(tmp, &[])
+    })
+}
+
+#[test]
+fn scope_facts_through_git() -> TestResult {
+    isolated("scope_facts_through_git", &[], |tmp| {
+        check_scope_facts(tmp, &["--object-format=sha256"])
+    })
+}
+
+#[test]
+fn a_projects_own_tags_are_not_mainline() -> TestResult {
+    isolated("a_projects_own_tags_are_not_mainline", &[], |tmp| {
+        let dir = tmp.join("r");
+        init(&dir, &[])?;
+        write(&dir.join("a"), "a\n")?;
+        let c1 = commit(&dir, "Initial")?;
+        git(&dir, &["tag", "v0.3"])?;
+        git(&dir, &["tag", "v6.2"])?;
+        let repo = Repo::open(&dir)?;
+        assert_eq!(repo.reach(&c1, Tree::Bpf).release, None);
+        Ok(())
+    })
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use bpf_policy::input::{As, InputError, read_items};
 use bpf_policy::rules::Scope;
 use bpf_policy_hooks::{
-    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, read_input, report, say,
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, explain_scope, open_session, read_input, report, say,
 };
 
 const HOOK: &str = "commit-msg";
@@ -47,28 +47,40 @@ fn run() -> u8 {
     if items.iter().any(|i| i.is_cover) {
         return EXIT_OK;
     }
+    // Listing staged files costs a walk of the index against HEAD (large in a kernel tree).
+    // With no target tree, whether the commit is BPF or netdev work at all depends on them
+    // (POLICY.md, Scope), so they are listed first; otherwise only the selftests/docs
+    // exemption of fixes-required needs them, and only when it fired.
+    let files_first = session.tree.is_none();
+    let attach = |items: &mut Vec<bpf_policy::Item>| -> bool {
+        let Some(r) = &session.repo else { return false };
+        match r.staged_files() {
+            Ok(files) => {
+                for item in items.iter_mut() {
+                    item.files = Some(files.clone());
+                }
+                true
+            }
+            Err(e) => {
+                say(
+                    HOOK,
+                    format_args!(
+                        "warning: cannot list the staged files ({e}); selftest-only exemptions are off"
+                    ),
+                );
+                false
+            }
+        }
+    };
+    if files_first {
+        attach(&mut items);
+    }
+    explain_scope(HOOK, &session, &items);
     // Series rules (selftests with verifier changes, ...) judge a whole series, which one
     // commit is not; they run at push and send time.
     let mut diags = session.check_scoped(&items, Scope::Items);
-    // Listing staged files costs a walk of the index against HEAD (large in a kernel tree);
-    // only the selftests/docs exemption of fixes-required needs it.
-    if diags.iter().any(|d| d.rule == "fixes-required")
-        && let Some(r) = &session.repo
-    {
-        match r.staged_files() {
-            Ok(files) => {
-                for item in &mut items {
-                    item.files = Some(files.clone());
-                }
-                diags = session.check_scoped(&items, Scope::Items);
-            }
-            Err(e) => say(
-                HOOK,
-                format_args!(
-                    "warning: cannot list the staged files ({e}); selftest-only exemptions are off"
-                ),
-            ),
-        }
+    if !files_first && diags.iter().any(|d| d.rule == "fixes-required") && attach(&mut items) {
+        diags = session.check_scoped(&items, Scope::Items);
     }
     if report(&diags, items.len()) {
         let saved = saved_message_path(&path);

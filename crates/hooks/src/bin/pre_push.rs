@@ -86,6 +86,7 @@ fn run() -> u8 {
     if items.is_empty() {
         return EXIT_OK;
     }
+    bpf_policy_hooks::explain_scope(HOOK, &session, &items);
     let diags = session.check(&items);
     if report(&diags, items.len()) {
         say(

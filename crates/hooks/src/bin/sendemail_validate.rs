@@ -60,6 +60,7 @@ fn run() -> u8 {
     let Some(items) = parse(&session, &origin, &bytes, header.as_deref()) else {
         return abandon(&session);
     };
+    bpf_policy_hooks::explain_scope(HOOK, &session, &items);
     let mut diags = session.check_scoped(&items, Scope::Items);
 
     let counter = items
@@ -67,9 +68,16 @@ fn run() -> u8 {
         .and_then(|i| i.prefix.as_ref())
         .and_then(|p| p.counter);
     let plan = Plan::from_env(counter);
+    // Replies, discussion and --compose notes are not patches: nothing to check, and they are
+    // no part of a series' state. Only when one is the run's last email does its call judge
+    // the patches kept before it.
+    if items.is_empty() && plan != Plan::Last {
+        return EXIT_OK;
+    }
     let mut run = None;
     let mut record = None;
     match plan {
+        Plan::Alone if items.is_empty() => {}
         Plan::Alone => {
             let raw = vec![Raw {
                 origin: origin.clone(),
@@ -259,12 +267,15 @@ fn judge(
         tree: tree_check,
     };
     let diags = session.check_whole_send(items, Some(&facts));
-    let entry = SentEntry::of(
-        items,
-        now,
-        first.and_then(|r| header_value(r, "Message-ID")),
-    );
-    Ok((diags, Some(entry)))
+    // A run of replies only sent no series.
+    let entry = (!items.is_empty()).then(|| {
+        SentEntry::of(
+            items,
+            now,
+            first.and_then(|r| header_value(r, "Message-ID")),
+        )
+    });
+    Ok((diags, entry))
 }
 
 /// This email cannot be checked, and send-email stops at it: remove what its run kept.

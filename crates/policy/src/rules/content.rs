@@ -103,24 +103,17 @@ pub(super) fn samples_not_selftests(items: &[Item], _cx: &Context<'_>, out: &mut
     }
 }
 
-/// A release tag as (major, minor, rc); rc is `u32::MAX` for a final release so it sorts last.
-fn release(tag: &str) -> Option<(u32, u32, u32)> {
-    let rest = tag.strip_prefix('v')?;
-    let (ver, rc) = match rest.split_once("-rc") {
-        Some((v, rc)) => (v, rc.parse().ok()?),
-        None => (rest, u32::MAX),
-    };
-    let (major, minor) = ver.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?, rc))
-}
-
 /// Whether the newest mainline tag says the merge window is open: a final vX.Y with no
 /// later -rc1. Returns the tag when it is.
 pub(crate) fn merge_window_open(repo: &dyn RepoFacts) -> Option<String> {
-    let newest = repo
-        .release_tags()
+    let tags = repo.release_tags();
+    // Only mainline's tags say anything about its merge window.
+    if !crate::repo::is_kernel_tags(&tags) {
+        return None;
+    }
+    let newest = tags
         .into_iter()
-        .filter_map(|t| release(&t).map(|r| (r, t)))
+        .filter_map(|t| crate::repo::release_version(&t).map(|r| (r, t)))
         .max_by_key(|(r, _)| *r)?;
     (newest.0.2 == u32::MAX).then_some(newest.1)
 }
@@ -128,9 +121,12 @@ pub(crate) fn merge_window_open(repo: &dyn RepoFacts) -> Option<String> {
 /// merge-window
 pub(super) fn merge_window(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(repo) = cx.repo else { return };
+    // "RFC patches ... welcome at any time".
     let Some(item) = items.iter().find(|i| {
-        cx.tree_for(i)
-            .is_some_and(|(t, _)| matches!(t, Tree::BpfNext | Tree::NetNext))
+        !i.prefix.as_ref().is_some_and(|p| p.rfc)
+            && cx
+                .sent_to(i)
+                .is_some_and(|t| matches!(t, Tree::BpfNext | Tree::NetNext | Tree::BpfNextNet))
     }) else {
         return;
     };
@@ -175,6 +171,8 @@ mod tests {
             Some("v6.10".into())
         );
         assert_eq!(merge_window_open(&Tags(vec![])), None);
+        // A project's own release tags are not mainline's.
+        assert_eq!(merge_window_open(&Tags(vec!["v0.3", "v6.2"])), None);
         assert!(is_jit("arch/x86/net/bpf_jit_comp.c"));
         assert!(!is_jit("net/core/filter.c"));
     }

@@ -17,8 +17,27 @@ fn fixes_tags(item: &Item) -> impl Iterator<Item = &Trailer> {
     item.message.trailers_named("Fixes")
 }
 
+/// Lines that mean to be a Fixes: tag but lack its colon: `Fixes commit 0123456789ab (...)`,
+/// `Fixes 0123456789ab ("...")`. Prose such as "Fixes errors like:" has no id and no title.
+static COLONLESS: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(
+        r#"^\s*Fixes\s+(?:commit\s+)?[0-9a-fA-F]{7,}\s*\(|^\s*Fixes\s+commit\s+[0-9a-fA-F]{7,}\b"#,
+    )
+    .unwrap()
+});
+
+fn colonless_fixes(item: &Item) -> impl Iterator<Item = &Line> {
+    item.message
+        .lines
+        .iter()
+        .skip(1)
+        .filter(|l| l.text.trim_start().starts_with("Fixes ") && COLONLESS.is_match(&l.text))
+}
+
+/// A Fixes: tag, well-formed or not (a colonless one is fixes-format's to report).
 fn has_fixes(item: &Item) -> bool {
-    fixes_tags(item).next().is_some()
+    fixes_tags(item).next().is_some() || colonless_fixes(item).next().is_some()
 }
 
 static SAYS_FIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -29,6 +48,27 @@ static SAYS_FIX: LazyLock<Regex> = LazyLock::new(|| {
 /// fixes-required
 pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     if item.is_cover || has_fixes(item) || item.only_tests_or_docs() {
+        return;
+    }
+    // iproute2's man pages are its documentation.
+    let iproute2 = |t: Option<crate::tree::Tree>| {
+        t.is_some_and(|t| {
+            matches!(
+                t,
+                crate::tree::Tree::Iproute2 | crate::tree::Tree::Iproute2Next
+            )
+        })
+    };
+    if (iproute2(item.prefix.as_ref().and_then(|p| p.tree)) || iproute2(cx.tree.map(|t| t.0)))
+        && item.files.as_ref().is_some_and(|f| {
+            !f.is_empty()
+                && f.iter().all(|c| {
+                    c.path.starts_with("man/")
+                        || c.path.starts_with("testsuite/")
+                        || c.path.starts_with("Documentation/")
+                })
+        })
+    {
         return;
     }
     // A patch whose own subject names a fixes tree goes there, whatever the repository is
@@ -162,7 +202,10 @@ fn judge(value: &str) -> (Option<FixesValue<'_>>, Vec<Verdict>) {
                 v.push(Verdict::Warning(
                     "the title is not closed with '\")'".into(),
                 ));
-                inner.trim_end_matches(')').to_owned()
+                inner
+                    .trim_end_matches(')')
+                    .trim_end_matches(['"', '”'])
+                    .to_owned()
             }
         }
     } else if let Some(inner) = t.strip_prefix('(') {
@@ -173,7 +216,16 @@ fn judge(value: &str) -> (Option<FixesValue<'_>>, Vec<Verdict>) {
         if !inner[(end + 1).min(inner.len())..].trim().is_empty() {
             v.push(Verdict::Warning("text after the closing ')'".into()));
         }
-        inner[..end].to_owned()
+        // ('title') or (`title`): the quotes are the wrong ones, the title is what they hold.
+        let t = inner[..end].trim();
+        ['\'', '`', '‘']
+            .iter()
+            .find_map(|q| {
+                let close = if *q == '‘' { '’' } else { *q };
+                t.strip_prefix(*q).and_then(|x| x.strip_suffix(close))
+            })
+            .unwrap_or(t)
+            .to_owned()
     } else {
         v.push(Verdict::Warning(
             "the title is not in (\"...\"): write Fixes: <id> (\"<subject>\")".into(),
@@ -191,6 +243,24 @@ fn judge(value: &str) -> (Option<FixesValue<'_>>, Vec<Verdict>) {
 
 /// fixes-format
 pub(super) fn format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    for l in colonless_fixes(item) {
+        let value = l.text.trim_start()["Fixes".len()..].trim();
+        let (parsed, _) = judge(value);
+        let help = match parsed.as_ref() {
+            Some(p) if p.id.len() >= 12 => format!(
+                "Fixes: {} (\"{}\")",
+                p.id.to_ascii_lowercase(),
+                p.title.as_deref().unwrap_or("<subject of that commit>")
+            ),
+            _ => format!("write it as `{HOW}` prints it"),
+        };
+        out.fail(
+            item,
+            Some(l),
+            "malformed Fixes: tag: no colon after 'Fixes', so tools do not see it".into(),
+            Some(help),
+        );
+    }
     for tag in fixes_tags(item) {
         let line = Line {
             no: tag.line,
@@ -312,6 +382,69 @@ pub(super) fn commit(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
             ),
         }
     }
+}
+
+/// fixes-tree
+pub(super) fn tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(repo) = cx.repo else { return };
+    if item.is_cover {
+        return;
+    }
+    // The patch's own prefix says where it is sent; the repository's tree when it has none.
+    let Some(tree) = cx.sent_to(item) else {
+        return;
+    };
+    if tree.kind() != TreeKind::Fixes {
+        return;
+    }
+    let mut only_next: Vec<(String, String)> = Vec::new();
+    let mut first_line: Option<Line> = None;
+    for tag in fixes_tags(item) {
+        let (Some(parsed), _) = judge(&tag.value) else {
+            continue;
+        };
+        let Resolved::Commit(c) = repo.resolve(&parsed.id.to_ascii_lowercase()) else {
+            // Unresolvable ids are fixes-commit's to report; this one cannot be judged.
+            return;
+        };
+        let reach = repo.reach(&c.id, tree);
+        let known = |x: &Option<(bool, String)>| x.as_ref().is_some_and(|(v, _)| *v);
+        if known(&reach.release) || known(&reach.tree_branch) {
+            return; // released, or on the fixes tree: a fix for the fixes tree
+        }
+        let looked: Vec<String> = [reach.release, reach.tree_branch]
+            .into_iter()
+            .flatten()
+            .map(|(_, what)| what)
+            .collect();
+        if looked.is_empty() {
+            return; // no tags and no tree refs: nothing to judge by
+        }
+        first_line.get_or_insert(Line {
+            no: tag.line,
+            text: tag.raw.clone(),
+        });
+        only_next.push((c.id.chars().take(12).collect(), looked.join(" and ")));
+    }
+    if only_next.is_empty() {
+        return;
+    }
+    let next = tree.counterpart();
+    let what = only_next
+        .iter()
+        .map(|(id, looked)| format!("{id} is not in {looked}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    out.fail(
+        item,
+        first_line.as_ref(),
+        format!("this {tree} fix is for a commit that exists only in -next: {what}"),
+        Some(format!(
+            "send it to {next} (--subject-prefix='{}'): fixes go to the tree that has the bug; \
+             if mainline tags or the {tree} branch are stale here, fetch them",
+            next.subject_prefix()
+        )),
+    );
 }
 
 #[cfg(test)]

@@ -35,6 +35,24 @@ pub(super) fn signoff_missing(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>)
     if item.is_cover || signoffs(item).next().is_some() {
         return;
     }
+    // A sign-off below a `---` inside the message: format-patch keeps it below the patch's
+    // own `---`, where git am drops it. That is the problem to name, not a missing sign-off.
+    let below = item
+        .notes
+        .iter()
+        .find(|(no, text)| parse_trailer_line(text, *no).is_some_and(|t| t.is("Signed-off-by")));
+    if let Some((no, text)) = below {
+        out.fail(
+            item,
+            Some(&Line {
+                no: *no,
+                text: text.clone(),
+            }),
+            "the only Signed-off-by: is below a `---` line: git am will drop it with everything else there".into(),
+            Some("move it above the `---` line, with the other tags at the end of the message".into()),
+        );
+        return;
+    }
     let who = item
         .author
         .as_ref()
@@ -182,7 +200,12 @@ const STABLE_HELP: &str = "remove it: BPF maintainers queue stable fixes themsel
 backport, add a note under the `---` line of the patch (it stays out of the git log) or ask them by mail";
 
 /// no-stable-cc
-pub(super) fn no_stable_cc(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn no_stable_cc(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+    // BPF trees forbid it; netdev allows Cc: stable since 2021. The patch's own tree decides
+    // first: a [PATCH net] sent from a bpf-next checkout follows netdev's rules.
+    if cx.sent_to(item).is_some_and(|t| !t.is_bpf()) {
+        return;
+    }
     for l in &item.message.lines {
         // A substring test first: most lines never need the regexes (nor their compiling).
         if !contains_ignore_case(&l.text, "stable@") {

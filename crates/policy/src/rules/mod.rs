@@ -5,8 +5,11 @@
 //! item checks see one message or email, series checks see everything sent together.
 
 mod content;
+#[cfg(test)]
+mod examples;
 mod fixes;
 mod message;
+mod pull;
 mod sending;
 mod series;
 mod subject;
@@ -41,6 +44,9 @@ pub struct RuleInfo {
     pub good: &'static str,
     /// Whether it needs a repository (it stays silent without one).
     pub needs_repo: bool,
+    /// A kernel-wide rule (Documentation/process): it also judges patches of other
+    /// subsystems, which the BPF and netdev rules leave alone (POLICY.md, Scope).
+    pub kernel_wide: bool,
 }
 
 /// How a rule looks at its input.
@@ -116,6 +122,18 @@ impl<'a> Context<'a> {
             .as_ref()
             .and_then(|p| p.tree)
             .map(|t| (t, TreeFrom::Subject))
+    }
+}
+
+impl Context<'_> {
+    /// The tree a patch is sent to: its own subject prefix's, else the context's. Rules about
+    /// where and how a patch is posted (lists, cover letters, stable, merge window) follow the
+    /// patch; subject-tree reports when it disagrees with the repository.
+    pub fn sent_to(&self, item: &Item) -> Option<Tree> {
+        item.prefix
+            .as_ref()
+            .and_then(|p| p.tree)
+            .or_else(|| self.tree.map(|t| t.0))
     }
 }
 
@@ -221,6 +239,26 @@ pub fn check_scoped(
     scope: Scope,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    // Other subsystems' patches get the kernel-wide rules only, and pull requests only
+    // pull-request-subject; series rules see the BPF and netdev patches of the series.
+    let decisions = crate::scope::Scoper::new(cx).classify_series(items);
+    let governed = |i: usize| decisions.get(i).is_none_or(|d| d.in_scope);
+    let series_items: std::borrow::Cow<'_, [Item]> = if items
+        .iter()
+        .enumerate()
+        .all(|(n, i)| governed(n) && !i.pull_request)
+    {
+        std::borrow::Cow::Borrowed(items)
+    } else {
+        std::borrow::Cow::Owned(
+            items
+                .iter()
+                .enumerate()
+                .filter(|(n, i)| governed(*n) && !i.pull_request)
+                .map(|(_, i)| i.clone())
+                .collect(),
+        )
+    };
     for rule in RULES {
         if !cfg.enabled(&rule.info) || (rule.info.needs_repo && cx.repo.is_none()) {
             continue;
@@ -239,11 +277,22 @@ pub fn check_scoped(
         };
         match rule.check {
             Check::Item(f) => {
-                for item in items.iter().filter(|i| applies(rule, i)) {
-                    f(item, cx, &mut out);
+                for (n, item) in items.iter().enumerate() {
+                    let wanted = if item.pull_request {
+                        rule.info.id == "pull-request-subject"
+                    } else {
+                        (governed(n) || rule.info.kernel_wide) && applies(rule, item)
+                    };
+                    if wanted {
+                        f(item, cx, &mut out);
+                    }
                 }
             }
-            Check::Series(f) => f(items, cx, &mut out),
+            Check::Series(f) => {
+                if !series_items.is_empty() {
+                    f(&series_items, cx, &mut out)
+                }
+            }
         }
     }
     // Each input's first position, looked up once: a scan of the items per comparison made
@@ -285,6 +334,12 @@ macro_rules! rule {
     ($id:literal, $sev:ident, $check:expr, repo: $repo:literal,
      section: $section:expr, summary: $summary:literal,
      explanation: $expl:literal, bad: $bad:literal, good: $good:literal $(,)?) => {
+        rule!($id, $sev, $check, repo: $repo, kernel_wide: false, section: $section,
+            summary: $summary, explanation: $expl, bad: $bad, good: $good)
+    };
+    ($id:literal, $sev:ident, $check:expr, repo: $repo:literal, kernel_wide: $kw:literal,
+     section: $section:expr, summary: $summary:literal,
+     explanation: $expl:literal, bad: $bad:literal, good: $good:literal $(,)?) => {
         Rule {
             info: RuleInfo {
                 id: $id,
@@ -295,6 +350,7 @@ macro_rules! rule {
                 bad: $bad,
                 good: $good,
                 needs_repo: $repo,
+                kernel_wide: $kw,
             },
             check: $check,
         }
@@ -311,6 +367,7 @@ const Q_JIT: &str = "Features changing BPF JIT and/or LLVM";
 const Q_BPFTOOL: &str = "When should I add code to the bpftool?";
 const Q_SAMPLES: &str = "samples/bpf preference vs selftests?";
 const Q_MERGE_WINDOW: &str = "Are patches applied to bpf-next when the merge window is open?";
+const Q_LINUX: &str = "How do the changes make their way into Linux?";
 const NETDEV: &str =
     "Documentation/process/maintainer-netdev.rst (the netdev FAQ, which the BPF policy defers to)";
 const PROCESS: &str = "Documentation/process/submitting-patches.rst (kernel-wide)";
@@ -330,9 +387,12 @@ the repository is set to one tree and the subject names a different one, that is
     rule!("subject-tree-unknown", Error, Check::Item(subject::tree_unknown), repo: false,
         section: Q_TREE,
         summary: "a prefix token looks like a tree name but is not one (bpf_next, BPF-NEXT, netnext)",
-        explanation: "Tree names are exact: bpf, bpf-next, net, net-next, iproute2 master / net-next \
-(iproute2-next). Misspelt names are not recognised by maintainers' tooling. Two trees in one token \
-(bpf-next/net) is ambiguous and reported as a warning; two separate tree tokens are an error.",
+        explanation: "Tree names are exact: bpf, bpf-next, net, net-next, bpf-next/net (bpf-next's \
+networking branch), iproute2 master / net-next (iproute2-next). Misspelt names are not recognised \
+by maintainers' tooling. Other subsystems' trees (nf-next, wireless-next, mptcp-next, ...) are not \
+misspellings: they make the patch another subsystem's, judged by the kernel-wide rules alone. Two \
+other trees in one token (bpf/net) are ambiguous and reported as a warning; two separate tree \
+tokens are an error.",
         bad: "Subject: [PATCH bpf_next v2 1/3] libbpf: Add a getter",
         good: "Subject: [PATCH bpf-next v2 1/3] libbpf: Add a getter"),
     rule!("subject-version", Error, Check::Item(subject::version), repo: false,
@@ -353,22 +413,25 @@ groups revisions. A counter like 4/3 is reported here too.",
         good: "bpf: Add support for foo in the verifier"),
     rule!("fixes-required", Error, Check::Item(fixes::required), repo: false,
         section: Q_MIN,
-        summary: "a patch for a fixes tree (bpf, net, iproute2 master) must carry a Fixes: tag",
+        summary: "a patch for a fixes tree (bpf, net) must carry a Fixes: tag",
         explanation: "Fixes sent to the bpf tree must name the commit they fix, so follow-ups can be \
 found and backports made. Every patch of a fixes series is checked, except patches that only touch \
-tools/testing/selftests/, Documentation/ or MAINTAINERS (tests and docs that go with a fix), and \
-cover letters. If the patch is not a fix, it belongs in bpf-next.",
+tools/testing/selftests/, Documentation/, MAINTAINERS or (iproute2) man/ (tests and docs that go \
+with a fix), and cover letters. If the patch is not a fix, it belongs in bpf-next. iproute2 master \
+is not fixes-only: a \"Fix ...\" there gets fixes-advised. A \"Fixes commit 0123... (...)\" line \
+is a malformed tag (fixes-format), not a missing one.",
         bad: "Subject: [PATCH bpf] bpf: Fix a refcount leak\n\n...\nSigned-off-by: A U Thor <author@example.org>",
         good: "...\nFixes: 0123456789ab (\"bpf: Add map refcounting\")\nSigned-off-by: A U Thor <author@example.org>"),
     rule!("fixes-advised", Warning, Check::Item(fixes::advised), repo: false,
         section: Q_MIN,
         summary: "a patch that says it fixes something has no Fixes: tag",
         explanation: "Fixes that target bpf-next also need a Fixes: tag when the broken commit is already \
-in net-next or bpf-next. When the tree is a features tree or unknown and the summary starts with \
-\"Fix\", name the commit being fixed, unless it fixes no particular commit (a typo, a warning).",
+in net-next or bpf-next. When the tree is a features tree, iproute2 master, or unknown and the \
+summary starts with \"Fix\", name the commit being fixed, unless it fixes no particular commit (a \
+typo, a warning).",
         bad: "libbpf: Fix the error path of btf__load()",
         good: "libbpf: Fix the error path of btf__load()\n\n...\nFixes: 0123456789ab (\"libbpf: Add btf__load()\")"),
-    rule!("fixes-format", Error, Check::Item(fixes::format), repo: false,
+    rule!("fixes-format", Error, Check::Item(fixes::format), repo: false, kernel_wide: true,
         section: Q_MIN,
         summary: "Fixes: <12+ lower-case hex digits> (\"<subject of that commit>\")",
         explanation: "A Fixes: tag names the commit by an id of at least 12 hex digits and its subject \
@@ -377,16 +440,29 @@ prints it. Errors: a short id, no id, the word \"commit\" before it, no title, i
 together. Warnings: an unquoted title, text after the closing `\")`, upper-case hex.",
         bad: "Fixes: commit 0123456 bpf: Add map refcounting",
         good: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")"),
-    rule!("fixes-commit", Error, Check::Item(fixes::commit), repo: true,
+    rule!("fixes-commit", Error, Check::Item(fixes::commit), repo: true, kernel_wide: true,
         section: Q_MIN,
         summary: "the Fixes: id must name one commit of this repository, with that subject, in history",
         explanation: "With a repository at hand, each Fixes: id must resolve to exactly one commit, its \
 quoted title must match that commit's subject (a prefix, `...` and typographic quotes are fine), and \
-the commit must be an ancestor of the one being checked. An id this repository does not have \
-(a shallow clone, another tree) cannot be verified and gives a warning that says so.",
+the commit must be an ancestor of the one being checked. The title is compared as fixes-format \
+read it, so ('...') quoting or a missing ) is a format warning, never a mismatch. An id this \
+repository does not have (a shallow clone, another tree) cannot be verified and gives a warning \
+that says so.",
         bad: "Fixes: 0123456789ab (\"bpf: A subject that commit does not have\")",
         good: "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 0123456789ab"),
-    rule!("message-empty", Error, Check::Item(message::empty), repo: false,
+    rule!("fixes-tree", Warning, Check::Item(fixes::tree), repo: true,
+        section: Q_MIN,
+        summary: "a fix sent to bpf (net) for a commit that is only in -next belongs in bpf-next (net-next)",
+        explanation: "Fixes go to bpf (net) when the bug is in a released kernel or in the fixes tree; \
+\"the same applies to fixes that target bpf-next, where the affected commit is in net-next (or in \
+some cases bpf-next)\". When every Fixes: target of a [PATCH bpf] or [PATCH net] fix is in no mainline \
+release tag (vX.Y, vX.Y-rcN) and not on a remote-tracking branch of bpf.git (net.git), the broken \
+commit exists only in -next, and so must the fix. Judged from the tags and remote-tracking refs the \
+repository has; silent when it has neither (fetch mainline tags to have it checked).",
+        bad: "[PATCH bpf] ... Fixes: <a commit only on bpf-next/master>",
+        good: "[PATCH bpf-next] ... Fixes: <a commit only on bpf-next/master>"),
+    rule!("message-empty", Error, Check::Item(message::empty), repo: false, kernel_wide: true,
         section: Q_MIN,
         summary: "the commit message must explain the change: not just a subject and tags",
         explanation: "Patches with an empty commit message are not accepted. Say why the change is \
@@ -394,14 +470,15 @@ made and what it is for, so someone reading the log later can follow the reasoni
         bad: "bpf: Fix typo\n\nSigned-off-by: A U Thor <author@example.org>",
         good: "bpf: Fix typo in the bpf_map_lookup_elem() comment\n\nThe comment says the helper returns 0 on \
 success; it returns a pointer. Say so.\n\nSigned-off-by: A U Thor <author@example.org>"),
-    rule!("signoff-missing", Error, Check::Item(message::signoff_missing), repo: false,
+    rule!("signoff-missing", Error, Check::Item(message::signoff_missing), repo: false, kernel_wide: true,
         section: SIGN_OFF,
         summary: "the message has no Signed-off-by: trailer",
         explanation: "Every kernel patch carries the author's Developer's Certificate of Origin as a \
-Signed-off-by: trailer. `git commit -s` adds it.",
+Signed-off-by: trailer. `git commit -s` adds it. A Signed-off-by: below a `---` line inside a commit \
+message does not count: git format-patch keeps it below the patch's own `---`, and git am drops it.",
         bad: "bpf: Add foo\n\nExplanation.",
         good: "bpf: Add foo\n\nExplanation.\n\nSigned-off-by: A U Thor <author@example.org>"),
-    rule!("signoff-author", Error, Check::Item(message::signoff_author), repo: false,
+    rule!("signoff-author", Error, Check::Item(message::signoff_author), repo: false, kernel_wide: true,
         section: SIGN_OFF,
         summary: "the author (From:, or the commit author) has no Signed-off-by: of their own",
         explanation: "The person who wrote the patch must sign it off; others who handle it add their \
@@ -409,7 +486,7 @@ own line after it. The author's email is compared case-insensitively, or the nam
 differs. `git commit --amend -s` as the author fixes it.",
         bad: "From: A U Thor <author@example.org>\n...\nSigned-off-by: Someone Else <else@example.org>",
         good: "From: A U Thor <author@example.org>\n...\nSigned-off-by: A U Thor <author@example.org>"),
-    rule!("trailer-typo", Error, Check::Item(message::trailer_typo), repo: false,
+    rule!("trailer-typo", Error, Check::Item(message::trailer_typo), repo: false, kernel_wide: true,
         section: PROCESS,
         summary: "a misspelt trailer key (Signed-of-by:, Acked-By:, Fixes :)",
         explanation: "Tools that collect tags match trailer keys exactly. A misspelt key, the wrong \
@@ -421,7 +498,8 @@ capitalisation or a space before the colon makes the tag invisible to them.",
         summary: "never Cc: stable@vger.kernel.org in a BPF patch; ask the maintainers below the ---",
         explanation: "BPF patches do not carry Cc: stable. The maintainers queue fixes for stable \
 themselves: ask them in a note under the `---` line of the patch (it does not reach the git log), \
-or by mail. This applies to the message and to the email's To/Cc headers.",
+or by mail. This applies to the message and to the email's To/Cc headers, for the BPF trees (bpf, \
+bpf-next, bpf-next/net) and when the tree is unknown; net and net-next allow Cc: stable since 2021.",
         bad: "Cc: stable@vger.kernel.org",
         good: "---\nPlease queue this for stable: it fixes a crash on 6.6.\n"),
     rule!("series-cover-letter", Error, Check::Series(series::cover_letter), repo: false,
@@ -429,9 +507,18 @@ or by mail. This applies to the message and to the email's To/Cc headers.",
         summary: "a series of more than one patch needs a cover letter (0/N)",
         explanation: "Series with more than one patch need a cover letter that describes the series as \
 a whole; the maintainers put it into the merge commit. `git format-patch --cover-letter` or \
-`b4 prep` makes one. (NIPA only asks from three patches; the BPF policy asks from two.)",
+`b4 prep` makes one. BPF trees (and an unknown tree) ask from two patches; net, net-next and \
+iproute2 from three (netdev's own check, NIPA's series_format, accepts two without one).",
         bad: "0001-bpf-one.patch 0002-bpf-two.patch",
         good: "git format-patch --cover-letter ...  ->  0000-cover-letter.patch 0001-... 0002-..."),
+    rule!("series-too-long", Error, Check::Series(series::too_long), repo: false,
+        section: NETDEV,
+        summary: "a series of more than 15 patches is too long to post at once; break it up",
+        explanation: "The netdev FAQ, which the BPF policy defers to: \"don't post large series \
+(> 15 patches), break them up\". Reviewers cannot take in more at once. Send the first part, and \
+the rest once it is applied.",
+        bad: "[PATCH bpf-next 00/16] ... [PATCH bpf-next 16/16]",
+        good: "[PATCH bpf-next 0/8] part one; part two after it is applied"),
     rule!("cover-letter-placeholder", Error, Check::Item(series::placeholder), repo: false,
         section: Q_MIN,
         summary: "the cover letter still holds *** SUBJECT HERE ***, *** BLURB HERE *** or EDITME",
@@ -461,6 +548,14 @@ single patches on top of an earlier revision.",
 `Changes in v2:`) to the cover letter, or below the `---` line of a single patch.",
         bad: "Subject: [PATCH bpf-next v2] bpf: Support foo   (no changelog anywhere)",
         good: "---\nv1 -> v2:\n- use u32 for the counter (Alexei)\n"),
+    rule!("changelog-placement", Warning, Check::Item(series::changelog_placement), repo: false,
+        section: NETDEV,
+        summary: "version notes (v2:, v1 -> v2, Changes in v2) go below the --- line, not in the message",
+        explanation: "What changed between revisions is for reviewers, not for the git log: put it \
+below the `---` line of the patch (git am drops what is there), or in the cover letter. Above the \
+`---` it becomes part of the commit message when the patch is applied.",
+        bad: "bpf: Support foo\n\nWhy.\n\nv1 -> v2: use u32\n\nSigned-off-by: A U Thor <author@example.org>",
+        good: "bpf: Support foo\n\nWhy.\n\nSigned-off-by: A U Thor <author@example.org>\n---\nv1 -> v2: use u32"),
     rule!("recipient-list", Error, Check::Item(series::recipient_list), repo: false,
         section: Q_LIST,
         summary: "bpf/bpf-next patches go to bpf@vger.kernel.org; net and iproute2 to netdev",
@@ -540,17 +635,27 @@ anything that tests behaviour belongs under tools/testing/selftests/bpf/.",
         section: Q_MERGE_WINDOW,
         summary: "bpf-next/net-next are closed during the merge window (after vX.Y, before vX.Y+1-rc1)",
         explanation: "While the merge window is open, bpf-next is not processed; resend once Linus has \
-tagged the next -rc1. Judged from mainline release tags in the repository, when it has them \
-(fetch them to keep this accurate).",
+tagged the next -rc1. Judged from mainline release tags in a kernel repository (one with both \
+vX.Y and vX.Y-rcN tags; a project's own v0.3 or v6.2 release tags are not mainline), when it has \
+them (fetch them to keep this accurate). RFC postings are welcome at any time.",
         bad: "newest tag v6.12, no v6.13-rc1 yet: [PATCH bpf-next] ...",
         good: "wait for v6.13-rc1, then send (or send fixes to bpf)"),
-    rule!("fixup-commit", Error, Check::Item(message::fixup), repo: false,
+    rule!("fixup-commit", Error, Check::Item(message::fixup), repo: false, kernel_wide: true,
         section: Q_MIN,
         summary: "fixup!/squash!/amend! commits must be squashed before pushing or sending",
         explanation: "Commits made with `git commit --fixup` are meant to be folded into their target by \
 `git rebase -i --autosquash`. They are fine while you work, and an error once pushed or mailed.",
         bad: "fixup! bpf: Add foo",
         good: "git rebase -i --autosquash <base>"),
+    rule!("pull-request-subject", Error, Check::Item(pull::subject), repo: false,
+        section: Q_LINUX,
+        summary: "a maintainers' pull request reads 'pull-request: bpf yyyy-mm-dd' (or bpf-next)",
+        explanation: "The BPF maintainers send their trees to net and net-next as pull requests whose \
+subject reads `pull-request: bpf yyyy-mm-dd` or `pull-request: bpf-next yyyy-mm-dd` (a real date), \
+optionally after `[GIT PULL]`-style brackets. A pull request is not a patch: no other rule looks at \
+it.",
+        bad: "Subject: pull-request: bpf-next 2024-13-01",
+        good: "Subject: [GIT PULL] pull-request: bpf-next 2024-10-01"),
 ];
 
 #[cfg(test)]

@@ -14,18 +14,27 @@ fn emails(items: &[Item]) -> impl Iterator<Item = &Item> {
 }
 
 /// series-cover-letter
-pub(super) fn cover_letter(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn cover_letter(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let patches: Vec<&Item> = patches(items)
         .filter(|i| i.kind == ItemKind::Email)
         .collect();
-    if patches.len() < 2 || emails(items).any(|i| i.is_cover) {
+    let Some(first) = patches.first().copied() else {
+        return;
+    };
+    // BPF trees (and an unknown tree) from two patches, netdev's own trees from three.
+    let tree = cx.sent_to(first);
+    let from = tree.map_or(2, crate::tree::Tree::cover_letter_from);
+    if patches.len() < from || emails(items).any(|i| i.is_cover) {
         return;
     }
-    let first = patches[0];
+    let per_tree = match tree {
+        Some(t) => format!(" (for {t}, a cover letter is needed from {from} patches)"),
+        None => String::new(),
+    };
     out.fail(
         first,
         Some(&first.subject_line()),
-        format!("a series of {} patches has no cover letter", patches.len()),
+        format!("a series of {} patches has no cover letter{per_tree}", patches.len()),
         Some(
             "regenerate with `git format-patch --cover-letter ...` and describe the series in 0000-cover-letter.patch \
              (b4 prep keeps one for you)"
@@ -250,13 +259,77 @@ static CHANGELOG: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn has_changelog(item: &Item) -> bool {
+    // A changelog above the `---` of a patch is one still (changelog-placement says where it
+    // belongs).
     item.notes.iter().any(|(_, t)| CHANGELOG.is_match(t))
-        || (item.is_cover
-            && item
-                .message
-                .lines
-                .iter()
-                .any(|l| CHANGELOG.is_match(&l.text)))
+        || item
+            .message
+            .lines
+            .iter()
+            .any(|l| CHANGELOG.is_match(&l.text))
+}
+
+/// The largest series the netdev FAQ lets one post at once.
+const MAX_SERIES: usize = 15;
+
+/// series-too-long
+pub(super) fn too_long(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+    let patches: Vec<&Item> = patches(items)
+        .filter(|i| i.kind == ItemKind::Email)
+        .collect();
+    let Some(first) = emails(items).next() else {
+        return;
+    };
+    // The counter says how long the series is even when only part of it is given.
+    let total = emails(items)
+        .filter_map(|i| i.prefix.as_ref().and_then(|p| p.total()))
+        .max()
+        .map_or(0, |m| m as usize);
+    let n = patches.len().max(total);
+    if n <= MAX_SERIES {
+        return;
+    }
+    out.fail(
+        first,
+        Some(&first.subject_line()),
+        format!("a series of {n} patches is too long to post at once (more than {MAX_SERIES})"),
+        Some("break it up: post the first part, and the rest once it is applied".into()),
+    );
+}
+
+/// Version notes at the start of a line: `v2:`, `v1 -> v2`, `Changes in v2`, `Changes since
+/// v1`, `Changelog:`.
+static VERSION_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(
+        r"(?i)^\s*(?:[-*]\s*)?(?:v\d+\s*(?:->|→|=>|\.\.|to)\s*v\d+\b|changes?\s+(?:in|since|from)\s+v\d+\b|changes\s+v\d+\s*(?:->|to)\s*v\d+|v\d+\s*:|change ?log\s*:?\s*$)",
+    )
+    .unwrap()
+});
+
+/// changelog-placement
+pub(super) fn changelog_placement(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
+    // Commits already in a tree are what they are; patches and messages being written
+    // can still move their notes.
+    if item.is_cover || item.kind == ItemKind::Commit {
+        return;
+    }
+    // The message proper: what git am would put into the log (not the subject).
+    let Some(l) = item
+        .message
+        .lines
+        .iter()
+        .skip(1)
+        .find(|l| l.text.contains(['v', 'V', 'c', 'C']) && VERSION_NOTE.is_match(&l.text))
+    else {
+        return;
+    };
+    out.fail(
+        item,
+        Some(l),
+        "version notes above the `---` line would enter the git log".into(),
+        Some("move them below the `---` line (after the Signed-off-by: lines), or into the cover letter".into()),
+    );
 }
 
 /// series-changelog
@@ -293,13 +366,17 @@ pub(super) fn changelog(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
 /// recipient-list
 pub(super) fn recipient_list(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(r) = &item.recipients else { return };
-    let Some((tree, _)) = cx.tree_for(item) else {
+    let Some(tree) = cx.sent_to(item) else {
         return;
     };
-    let list = tree.list();
-    if r.all().any(|(a, _)| a.to_ascii_lowercase().contains(list)) {
+    let Some(list) = tree
+        .lists()
+        .iter()
+        .copied()
+        .find(|list| !r.all().any(|(a, _)| a.to_ascii_lowercase().contains(list)))
+    else {
         return;
-    }
+    };
     let line = r.all().next().map(|(_, no)| Line {
         no: *no,
         text: String::new(),

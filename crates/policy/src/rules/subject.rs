@@ -14,6 +14,19 @@ fn suggest_prefix(cx: &Context<'_>, item: &Item) -> String {
     let counter = counter
         .map(|(n, m)| format!(" {n}/{m}"))
         .unwrap_or_default();
+    // b4 writes the prefix from its own tracking data; --subject-prefix would be ignored.
+    if cx.repo.is_some_and(|r| r.b4_branch()) {
+        return match cx.tree.map(|t| t.0) {
+            Some(t) => format!(
+                "this branch is managed by b4 and the repository targets {t}: b4 prep --set-prefixes {t}"
+            ),
+            None => {
+                "this branch is managed by b4: fixes: b4 prep --set-prefixes bpf; features and \
+                     cleanups: b4 prep --set-prefixes bpf-next"
+                    .to_owned()
+            }
+        };
+    }
     match cx.tree.map(|t| t.0) {
         Some(t) => format!(
             "this repository targets {t}: git format-patch --subject-prefix='{}{extra}' gives [{}{extra}{counter}]",
@@ -189,6 +202,7 @@ pub(super) fn kind_word(t: Tree) -> &'static str {
     match t.kind() {
         TreeKind::Fixes => "fixes",
         TreeKind::Features => "features",
+        TreeKind::Current => "current",
     }
 }
 

@@ -1,0 +1,322 @@
+//! End to end: every tree a kernel developer sends to, through the real hooks (POLICY.md,
+//! "Scope" and the trees table). One kernel-like checkout set to bpf-next sends a netfilter
+//! patch, a net fix with Cc: stable, a bpf fix for a commit only in bpf-next, replies and pull
+//! requests.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use bpf_policy_e2e::{Repo, TestResult, release_target_dir, stderr, stdout, workspace_root};
+
+const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
+const WHY: &str = "The table was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
+
+/// A repository with the hooks installed by install.sh, set to `tree`.
+fn installed(tree: &str) -> Result<Repo, Box<dyn std::error::Error>> {
+    let r = Repo::new()?;
+    let out = r
+        .cmd(workspace_root().join("install.sh"))
+        .args(["--no-build", "--tree", tree])
+        .env("CARGO_TARGET_DIR", release_target_dir()?)
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
+    }
+    Ok(r)
+}
+
+/// A sendmail stand-in that keeps what git send-email hands it; returns it and its folder.
+fn smtp_script(r: &Repo) -> Result<(PathBuf, PathBuf), Box<dyn std::error::Error>> {
+    let log = r.home.path().join("sent");
+    std::fs::create_dir_all(&log)?;
+    let script = r.home.path().join("sendmail.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()),
+    )?;
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    Ok((script, log))
+}
+
+fn sent(log: &Path) -> Result<usize, std::io::Error> {
+    Ok(std::fs::read_dir(log)?.count())
+}
+
+/// `git send-email` through the hooks, to `to`, with the SMTP stand-in.
+fn send_email(
+    r: &Repo,
+    script: &Path,
+    to: &str,
+    files: &[PathBuf],
+) -> Result<Output, std::io::Error> {
+    r.cmd("git")
+        .args([
+            "send-email",
+            "--confirm=never",
+            "--suppress-cc=all",
+            &format!("--to={to}"),
+            "--from=A U Thor <author@example.org>",
+        ])
+        .arg(format!("--smtp-server={}", script.display()))
+        .args(files)
+        .output()
+}
+
+/// Kernel-like history: a MAINTAINERS with BPF and NETWORKING entries, mainline tags of both
+/// kinds (vX.Y and vX.Y-rcN), then a BPF and a netfilter commit.
+fn kernel_like(r: &Repo) -> Result<(), Box<dyn std::error::Error>> {
+    r.commit(
+        "MAINTAINERS",
+        "BPF [GENERAL] (Safe Dynamic Programs and Tools)\nM:\tAlexei Starovoitov <ast@kernel.org>\nL:\tbpf@vger.kernel.org\nF:\tkernel/bpf/\n\n\
+NETFILTER\nM:\tPablo Neira Ayuso <pablo@netfilter.org>\nL:\tnetfilter-devel@vger.kernel.org\nF:\tnet/netfilter/\n\n\
+NETWORKING [GENERAL]\nM:\tJakub Kicinski <kuba@kernel.org>\nL:\tnetdev@vger.kernel.org\nF:\tnet/\n",
+        &format!("MAINTAINERS: Add entries\n\nSo patches find their lists.\n\n{SOB}"),
+    )?;
+    r.git(&["tag", "v6.12-rc1"])?;
+    r.git(&["tag", "v6.12"])?;
+    r.git(&["tag", "v6.13-rc1"])?;
+    Ok(())
+}
+
+/// `git commit` through the commit-msg hook.
+fn commit(r: &Repo, file: &str, msg: &str) -> Result<Output, Box<dyn std::error::Error>> {
+    let p = r.path().join(file);
+    if let Some(d) = p.parent() {
+        std::fs::create_dir_all(d)?;
+    }
+    let old = std::fs::read_to_string(&p).unwrap_or_default();
+    std::fs::write(&p, format!("{old}x\n"))?;
+    r.git(&["add", "--", file])?;
+    Ok(r.cmd("git").args(["commit", "-q", "-m", msg]).output()?)
+}
+
+#[test]
+fn another_subsystems_patch_is_sent_without_bpf_errors() -> TestResult {
+    let r = installed("bpf-next")?;
+    kernel_like(&r)?;
+    let bug = r.commit(
+        "net/netfilter/nf_tables_api.c",
+        "base\n",
+        &format!("netfilter: nf_tables: Add set updates\n\nAdd them.\n\n{SOB}"),
+    )?;
+    // A netfilter fix, committed through commit-msg, sent to netfilter-devel as nf-next: no
+    // BPF routing rule (tree typo, list, Fixes: for bpf) may stop it.
+    let out = commit(
+        &r,
+        "net/netfilter/nf_tables_api.c",
+        &format!(
+            "netfilter: nf_tables: Fix a double free of set elements\n\n{WHY}\n\nFixes: {} (\"netfilter: nf_tables: Add set updates\")\n{SOB}",
+            &bug[..12]
+        ),
+    )?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (script, log) = smtp_script(&r)?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH nf-next", "-1"])?;
+    let out = send_email(&r, &script, "netfilter-devel@vger.kernel.org", &files)?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("error["), "{err}");
+    assert_eq!(sent(&log)?, 1);
+
+    // Kernel-wide rules still hold for it: no sign-off, nothing goes out.
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "--amend",
+        "-m",
+        "netfilter: nf_tables: Fix a double free of set elements\n\nWhy.",
+    ])?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH nf-next", "-1"])?;
+    let out = send_email(&r, &script, "netfilter-devel@vger.kernel.org", &files)?;
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("error[signoff-missing]"), "{err}");
+    assert!(
+        !err.contains("subject-tree") && !err.contains("recipient-list"),
+        "{err}"
+    );
+    assert_eq!(sent(&log)?, 1);
+    Ok(())
+}
+
+#[test]
+fn a_net_fix_may_cc_stable() -> TestResult {
+    let r = installed("bpf-next")?;
+    kernel_like(&r)?;
+    let bug = r.commit(
+        "net/core/dev.c",
+        "base\n",
+        &format!("net: Add busy polling\n\nAdd it.\n\n{SOB}"),
+    )?;
+    // Committed past commit-msg: this checkout targets bpf-next, where Cc: stable is an error.
+    r.commit(
+        "net/core/dev.c",
+        "fixed\n",
+        &format!(
+            "net: Fix a use after free in busy polling\n\n{WHY}\n\nFixes: {} (\"net: Add busy polling\")\nCc: stable@vger.kernel.org\n{SOB}",
+            &bug[..12]
+        ),
+    )?;
+    let (script, log) = smtp_script(&r)?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH net", "-1"])?;
+    let out = send_email(&r, &script, "netdev@vger.kernel.org", &files)?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("no-stable-cc"), "{err}");
+    assert_eq!(sent(&log)?, 1);
+
+    // The same patch for bpf is refused for its Cc: stable.
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf", "-1"])?;
+    let out = send_email(&r, &script, "bpf@vger.kernel.org", &files)?;
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("error[no-stable-cc]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sent(&log)?, 1);
+    Ok(())
+}
+
+#[test]
+fn a_bpf_fix_for_a_commit_only_in_bpf_next_gets_fixes_tree() -> TestResult {
+    let r = installed("bpf-next")?;
+    kernel_like(&r)?;
+    let bug = r.commit(
+        "kernel/bpf/syscall.c",
+        "base\n",
+        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
+    )?;
+    // bpf-next has the commit; no mainline tag contains it.
+    let bpf_next = r.home.path().join("bpf-next.git");
+    r.git(&["init", "-q", "--bare", &bpf_next.to_string_lossy()])?;
+    r.git(&["remote", "add", "bpf-next", &bpf_next.to_string_lossy()])?;
+    r.git(&["push", "-q", "--no-verify", "bpf-next", "master"])?;
+    r.git(&["fetch", "-q", "bpf-next"])?;
+    r.commit(
+        "kernel/bpf/syscall.c",
+        "fixed\n",
+        &format!(
+            "bpf: Fix a refcount leak in map update\n\n{WHY}\n\nFixes: {} (\"bpf: Add map refcounting\")\n{SOB}",
+            &bug[..12]
+        ),
+    )?;
+    let (script, log) = smtp_script(&r)?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf", "-1"])?;
+    let out = send_email(&r, &script, "bpf@vger.kernel.org", &files)?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "a warning does not block: {err}");
+    assert!(err.contains("warning[fixes-tree]"), "{err}");
+    assert!(
+        err.contains(&bug[..12]) && err.contains("v6.13-rc1"),
+        "{err}"
+    );
+    assert_eq!(sent(&log)?, 1);
+
+    // Once mainline has it (tagged), the fix belongs in bpf: nothing to say.
+    r.git(&["tag", "v6.13-rc2", &bug])?;
+    let out = send_email(&r, &script, "bpf@vger.kernel.org", &files)?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("fixes-tree"), "{err}");
+    Ok(())
+}
+
+#[test]
+fn replies_and_pull_requests_are_not_patches() -> TestResult {
+    let r = installed("bpf-next")?;
+    kernel_like(&r)?;
+    let (script, log) = smtp_script(&r)?;
+    let reply = r.home.path().join("reply.txt");
+    std::fs::write(
+        &reply,
+        "From: A U Thor <author@example.org>\nSubject: Re: [PATCH bpf-next] bpf: Add foo\n\n> Why not u64?\n\nBecause the counter wraps at 32 bits in the uapi.\n",
+    )?;
+    let out = send_email(
+        &r,
+        &script,
+        "bpf@vger.kernel.org",
+        std::slice::from_ref(&reply),
+    )?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent(&log)?, 1);
+
+    let pull = |date: &str| -> Result<PathBuf, std::io::Error> {
+        let p = r.home.path().join(format!("pull-{date}.txt"));
+        std::fs::write(
+            &p,
+            format!(
+                "From: A U Thor <author@example.org>\nSubject: [GIT PULL] pull-request: bpf-next {date}\n\nHi David, hi Jakub,\n\nThe following pull-request contains BPF updates for your net-next tree.\n"
+            ),
+        )?;
+        Ok(p)
+    };
+    let out = send_email(
+        &r,
+        &script,
+        "netdev@vger.kernel.org",
+        &[pull("2024-10-01")?],
+    )?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent(&log)?, 2);
+    let out = send_email(
+        &r,
+        &script,
+        "netdev@vger.kernel.org",
+        &[pull("2024-13-01")?],
+    )?;
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("error[pull-request-subject]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sent(&log)?, 2);
+    Ok(())
+}
+
+#[test]
+fn commit_msg_judges_other_subsystems_by_the_kernel_wide_rules() -> TestResult {
+    // No target tree: the staged files decide whether a commit is BPF or netdev work.
+    let r = Repo::new()?;
+    let out = r
+        .cmd(workspace_root().join("install.sh"))
+        .args(["--no-build"])
+        .env("CARGO_TARGET_DIR", release_target_dir()?)
+        .output()?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msg = format!("ext4: Fix a leak\n\n{WHY}\n\nCc: stable@vger.kernel.org\n{SOB}");
+    let p = r.path().join("fs/ext4/inode.c");
+    std::fs::create_dir_all(p.parent().ok_or("no parent")?)?;
+    std::fs::write(&p, "x\n")?;
+    r.git(&["add", "fs/ext4/inode.c"])?;
+    let out = r
+        .cmd("git")
+        .args(["commit", "-q", "-m", &msg])
+        .env("BPF_POLICY_VERBOSE", "1")
+        .output()?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("not BPF/netdev work") && err.contains("touches no BPF or networking file"),
+        "{err}"
+    );
+    // The same message for a BPF file: Cc: stable is refused.
+    let out = commit(&r, "kernel/bpf/core.c", &msg.replace("ext4", "bpf"))?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[no-stable-cc]"),
+        "{}",
+        stderr(&out)
+    );
+    // Kernel-wide rules still hold outside: no sign-off, no commit.
+    let out = commit(&r, "fs/ext4/inode.c", &format!("ext4: Fix x\n\n{WHY}"))?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[signoff-missing]"),
+        "{}",
+        stderr(&out)
+    );
+    Ok(())
+}
