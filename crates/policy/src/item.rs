@@ -137,6 +137,9 @@ pub struct Item {
     /// A maintainer's pull request (`pull-request: bpf-next 2024-10-01`), not a patch: only
     /// `pull-request-subject` looks at it.
     pub pull_request: bool,
+    /// The email's In-Reply-To (or send-email's, from its header file): the thread it is
+    /// sent into.
+    pub in_reply_to: Option<String>,
 }
 
 /// The line b4 puts between a cover letter and its tracking JSON in its cover commit.
@@ -166,6 +169,7 @@ impl Item {
             is_merge: false,
             commit_id: None,
             pull_request: false,
+            in_reply_to: None,
         }
     }
 
@@ -219,6 +223,12 @@ impl Item {
         let pull_request = pull_request_of(summary).is_some();
         // Recipients are known only when the email names some (format-patch without --to
         // writes none; send-email's header file adds them later).
+        let in_reply_to = email
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("in-reply-to"))
+            .map(|h| h.value.trim().to_owned())
+            .filter(|v| !v.is_empty());
         let recipients = email
             .headers
             .iter()
@@ -239,6 +249,7 @@ impl Item {
             is_merge: false,
             commit_id: email.commit_id,
             pull_request,
+            in_reply_to,
         }
     }
 

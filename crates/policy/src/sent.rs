@@ -73,6 +73,22 @@ impl SentEntry {
     }
 }
 
+/// The `base-commit:` line git format-patch `--base` writes into the cover letter.
+pub fn base_commit(items: &[Item]) -> Option<String> {
+    items
+        .iter()
+        .filter(|i| i.is_cover)
+        .flat_map(|i| {
+            i.message
+                .lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .chain(i.notes.iter().map(|(_, t)| t.as_str()))
+        })
+        .find_map(|l| l.trim().strip_prefix("base-commit:"))
+        .map(|b| b.trim().to_owned())
+}
+
 fn norm(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
@@ -114,8 +130,6 @@ pub struct SendFacts {
     pub now: i64,
     /// The series this repository sent before, oldest first.
     pub sent: Vec<SentEntry>,
-    /// The In-Reply-To of the run's first email, when it is sent into a thread.
-    pub in_reply_to: Option<String>,
     /// The series against the target tree, when checked.
     pub tree: Option<TreeCheck>,
 }

@@ -190,20 +190,22 @@ struct Raw {
     header: Option<Vec<u8>>,
 }
 
+/// A header's value in a block of headers.
+fn header_in(bytes: &[u8], name: &str) -> Option<String> {
+    mailparse::parse_headers(bytes).ok().and_then(|(hs, _)| {
+        hs.iter()
+            .find(|h| h.get_key().eq_ignore_ascii_case(name))
+            .map(|h| h.get_value().trim().to_owned())
+            .filter(|v| !v.is_empty())
+    })
+}
+
 /// A header's value in send-email's header file, else in the email itself.
 fn header_value(raw: &Raw, name: &str) -> Option<String> {
-    let find = |bytes: &[u8]| {
-        mailparse::parse_headers(bytes).ok().and_then(|(hs, _)| {
-            hs.iter()
-                .find(|h| h.get_key().eq_ignore_ascii_case(name))
-                .map(|h| h.get_value().trim().to_owned())
-                .filter(|v| !v.is_empty())
-        })
-    };
     raw.header
         .as_deref()
-        .and_then(find)
-        .or_else(|| find(&raw.email))
+        .and_then(|h| header_in(h, name))
+        .or_else(|| header_in(&raw.email, name))
 }
 
 /// The series rules over the whole run, with the send log, the clock, the thread and the
@@ -237,18 +239,7 @@ fn judge(
             .iter()
             .find_map(|i| i.prefix.as_ref().and_then(|p| p.tree))
     });
-    let base = items
-        .iter()
-        .filter(|i| i.is_cover)
-        .flat_map(|i| {
-            i.message
-                .lines
-                .iter()
-                .map(|l| l.text.as_str())
-                .chain(i.notes.iter().map(|(_, t)| t.as_str()))
-        })
-        .find_map(|l| l.trim().strip_prefix("base-commit:"))
-        .map(|b| b.trim().to_owned());
+    let base = bpf_policy::sent::base_commit(items);
     let patches: Vec<(String, Vec<u8>)> = ordered
         .iter()
         .filter(|r| {
@@ -263,7 +254,6 @@ fn judge(
     let facts = SendFacts {
         now,
         sent,
-        in_reply_to: first.and_then(|r| header_value(r, "In-Reply-To")),
         tree: tree_check,
     };
     let diags = session.check_whole_send(items, Some(&facts));
@@ -305,8 +295,12 @@ fn parse(
     };
     if let Some(raw) = header {
         let r = Recipients::from_header_block(raw);
+        let reply = header_in(raw, "In-Reply-To");
         for item in &mut items {
             item.recipients = Some(r.clone());
+            if reply.is_some() {
+                item.in_reply_to.clone_from(&reply);
+            }
         }
     }
     Some(items)

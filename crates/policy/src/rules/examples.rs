@@ -402,10 +402,9 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             };
             let hour = 3600;
             let log = |n: u32, at: i64| vec![SentEntry::of(&v(n), at, Some("<v@x>".into()))];
-            let facts = |sent, now, reply: Option<&str>, applies| SendFacts {
+            let facts = |sent, now, applies| SendFacts {
                 now,
                 sent,
-                in_reply_to: reply.map(str::to_owned),
                 tree: Some(TreeCheck {
                     tree_ref: Some("bpf-next/master".into()),
                     applies,
@@ -419,29 +418,24 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
             match id {
                 // v2 at 10:00, v3 at 14:00; the good one the next day.
                 "repost-too-soon" => (
-                    Case::sent(
-                        v(3),
-                        facts(log(2, 10 * hour), 14 * hour, None, Applies::Yes),
-                    ),
-                    Case::sent(
-                        v(3),
-                        facts(log(2, 10 * hour), 40 * hour, None, Applies::Yes),
-                    ),
+                    Case::sent(v(3), facts(log(2, 10 * hour), 14 * hour, Applies::Yes)),
+                    Case::sent(v(3), facts(log(2, 10 * hour), 40 * hour, Applies::Yes)),
                 ),
-                "new-version-thread" => (
-                    Case::sent(
-                        v(2),
-                        facts(log(1, 0), 48 * hour, Some("<v@x>"), Applies::Yes),
-                    ),
-                    Case::sent(v(2), facts(log(1, 0), 48 * hour, None, Applies::Yes)),
-                ),
+                "new-version-thread" => {
+                    let mut threaded = v(2);
+                    threaded[0].in_reply_to = Some("<v@x>".into());
+                    (
+                        Case::sent(threaded, facts(log(1, 0), 48 * hour, Applies::Yes)),
+                        Case::sent(v(2), facts(log(1, 0), 48 * hour, Applies::Yes)),
+                    )
+                }
                 "version-sequence" => (
-                    Case::sent(v(3), facts(log(1, 0), 48 * hour, None, Applies::Yes)),
-                    Case::sent(v(2), facts(log(1, 0), 48 * hour, None, Applies::Yes)),
+                    Case::sent(v(3), facts(log(1, 0), 48 * hour, Applies::Yes)),
+                    Case::sent(v(2), facts(log(1, 0), 48 * hour, Applies::Yes)),
                 ),
                 _ => (
-                    Case::sent(v(3), facts(Vec::new(), 0, None, fails)),
-                    Case::sent(v(3), facts(Vec::new(), 0, None, Applies::Yes)),
+                    Case::sent(v(3), facts(Vec::new(), 0, fails)),
+                    Case::sent(v(3), facts(Vec::new(), 0, Applies::Yes)),
                 ),
             }
         }

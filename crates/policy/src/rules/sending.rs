@@ -29,13 +29,12 @@ fn this_send<'a>(
     Some((first, entry, earlier))
 }
 
+/// A time span as a person says it: "about 4 hours", "40 minutes".
 fn hours(secs: i64) -> String {
-    let h = secs / 3600;
-    let m = (secs % 3600) / 60;
-    if h == 0 {
-        format!("{m} minutes")
-    } else {
-        format!("{h} hours {m} minutes")
+    match secs / 3600 {
+        0 => format!("{} minutes", secs / 60),
+        1 => "about an hour".to_owned(),
+        h => format!("about {h} hours"),
     }
 }
 
@@ -70,10 +69,10 @@ pub(super) fn repost_too_soon(items: &[Item], cx: &Context<'_>, out: &mut Out<'_
 /// new-version-thread
 pub(super) fn new_version_thread(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(facts) = cx.send else { return };
-    let Some(reply) = &facts.in_reply_to else {
+    let Some((first, entry, earlier)) = this_send(items, facts) else {
         return;
     };
-    let Some((first, entry, earlier)) = this_send(items, facts) else {
+    let Some(reply) = &first.in_reply_to else {
         return;
     };
     if entry.version < 2 {
@@ -248,9 +247,9 @@ mod tests {
         assert_eq!(rules(&v2, &facts), ["repost-too-soon"]);
         facts.now += DAY;
         assert!(rules(&v2, &facts).is_empty());
-        facts.in_reply_to = Some("<v1@x>".into());
-        assert_eq!(rules(&v2, &facts), ["new-version-thread"]);
-        facts.in_reply_to = None;
+        let mut threaded = v2.clone();
+        threaded[0].in_reply_to = Some("<v1@x>".into());
+        assert_eq!(rules(&threaded, &facts), ["new-version-thread"]);
         assert_eq!(rules(&v1, &facts), ["version-sequence"]);
         let other = vec![mail("[PATCH bpf-next] bpf: Something else")?];
         assert!(rules(&other, &facts).is_empty());
