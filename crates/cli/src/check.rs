@@ -254,7 +254,7 @@ fn send_facts(
     // The patch files again, as bytes for git apply (an mbox once for all its patches).
     let mut origins: Vec<&str> = series
         .iter()
-        .filter(|i| i.has_diff && !i.is_cover)
+        .filter(|i| i.has_diff && !i.is_cover && !i.pull_request)
         .map(|i| i.origin.as_str())
         .collect();
     origins.dedup();

@@ -26,7 +26,10 @@ pub struct SentEntry {
 impl SentEntry {
     /// The entry for a series about to go out.
     pub fn of(items: &[Item], time: i64, message_id: Option<String>) -> SentEntry {
-        let mails: Vec<&Item> = items.iter().filter(|i| i.kind == ItemKind::Email).collect();
+        let mails: Vec<&Item> = items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Email && !i.pull_request)
+            .collect();
         let prefix = mails.iter().find_map(|i| i.prefix.as_ref());
         SentEntry {
             time,

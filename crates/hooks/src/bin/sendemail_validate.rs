@@ -245,7 +245,7 @@ fn judge(
         .filter(|r| {
             items
                 .iter()
-                .any(|i| i.origin == r.origin && i.has_diff && !i.is_cover)
+                .any(|i| i.origin == r.origin && i.has_diff && !i.is_cover && !i.pull_request)
         })
         .map(|r| (r.origin.clone(), r.email.clone()))
         .collect();
@@ -257,8 +257,8 @@ fn judge(
         tree: tree_check,
     };
     let diags = session.check_whole_send(items, Some(&facts));
-    // A run of replies only sent no series.
-    let entry = (!items.is_empty()).then(|| {
+    // A run of replies or pull requests only sent no series.
+    let entry = items.iter().any(|i| !i.pull_request).then(|| {
         SentEntry::of(
             items,
             now,

@@ -14,7 +14,11 @@ fn this_send<'a>(
     items: &'a [Item],
     facts: &'a SendFacts,
 ) -> Option<(&'a Item, SentEntry, Vec<&'a SentEntry>)> {
-    let mails: Vec<&Item> = items.iter().filter(|i| i.kind == ItemKind::Email).collect();
+    // A maintainer's pull request is not a posting of a series.
+    let mails: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Email && !i.pull_request)
+        .collect();
     let first = mails
         .iter()
         .find(|i| i.is_cover)

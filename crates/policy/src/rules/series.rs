@@ -143,7 +143,10 @@ const MISSING_SHOWN: usize = 10;
 /// series-consistency
 pub(super) fn consistency(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let mails: Vec<&Item> = emails(items).filter(|i| !i.is_merge).collect();
-    if mails.is_empty() || (mails.len() < 2 && !cx.whole_send) {
+    // One email alone is a series of its own, unless it says it is part n of m and the send
+    // carries nothing else (a partial resend).
+    let numbered = |i: &Item| i.prefix.as_ref().and_then(|p| p.total()).is_some();
+    if mails.is_empty() || (mails.len() < 2 && !(cx.whole_send && numbered(mails[0]))) {
         return;
     }
     let first = mails[0];
