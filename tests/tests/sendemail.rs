@@ -178,6 +178,28 @@ fn a_partial_resend_is_refused() -> TestResult {
     let out = send(&r, &script, &files)?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(sent(&log)?, 4);
+    // A reply named last is no patch, but its call is the run's last: the series is judged
+    // there (two patches, no cover letter).
+    let bare = series(&r, "bare", &["--subject-prefix=PATCH bpf-next", "-2"])?;
+    let reply = r.path().join("reply.txt");
+    std::fs::write(
+        &reply,
+        "From: A U Thor <author@example.org>\nSubject: Re: [PATCH bpf-next 0/3] bpf: Add a and b\n\nThanks, applied.\n",
+    )?;
+    let out = send_at(
+        &r,
+        &script,
+        &[bare[0].clone(), bare[1].clone(), reply],
+        T + 48 * HOUR,
+        &[],
+    )?;
+    refused(&out);
+    assert!(
+        stderr(&out).contains("series-cover-letter"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sent(&log)?, 4);
     Ok(())
 }
 
@@ -324,15 +346,14 @@ fn a_run_leaves_nothing_behind_and_dead_runs_are_pruned() -> TestResult {
     refused(&out);
     assert!(stderr(&out).contains("signoff-missing"), "{}", stderr(&out));
     assert_eq!(runs_left(&state), ["run-4000001-1"]);
-    // An email that cannot be checked at all (no diff, not a cover letter): exit 2, and the
-    // run's state goes too.
+    // An email that cannot be read at all (binary): exit 2, and the run's state goes too.
     std::fs::write(
         &unsigned,
-        "From: A U Thor <author@example.org>\nSubject: [PATCH bpf-next 2/3] bpf: Add b\n\nNo diff.\n",
+        "From: A U Thor <author@example.org>\nSubject: [PATCH bpf-next 2/3] bpf: Add b\n\nNo\0diff.\n",
     )?;
     let out = send(&r, &script, &files)?;
     refused(&out);
-    assert!(stderr(&out).contains("not a patch"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("binary data"), "{}", stderr(&out));
     assert_eq!(runs_left(&state), ["run-4000001-1"]);
     assert_eq!(sent(&log)?, 0);
     let files = series(
