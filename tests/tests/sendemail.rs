@@ -797,3 +797,48 @@ fn a_series_that_does_not_apply_to_the_tree_is_refused_until_rebased() -> TestRe
     );
     Ok(())
 }
+
+#[test]
+fn two_sends_at_once_in_one_repository_keep_apart() -> TestResult {
+    let r = installed()?;
+    let (script, log) = smtp(&r)?;
+    // A hook that lingers, so the two runs overlap.
+    let hooks = r.path().join(".git/hooks");
+    let shim = std::fs::read_to_string(hooks.join("sendemail-validate"))?;
+    std::fs::write(
+        hooks.join("sendemail-validate"),
+        shim.replacen("\nbin_dir=", "\nsleep 0.2\nbin_dir=", 1),
+    )?;
+    let one = series(
+        &r,
+        "one",
+        &[
+            "--subject-prefix=PATCH bpf-next",
+            "--cover-letter",
+            "-2",
+            "HEAD~1",
+        ],
+    )?;
+    // Another series (the selftest alone: no patch in common), at the same time.
+    let two = series(
+        &r,
+        "two",
+        &["--subject-prefix=PATCH bpf-next", "--cover-letter", "-1"],
+    )?;
+    let cover =
+        std::fs::read_to_string(&two[0])?.replace("bpf: Add a and b", "selftests/bpf: More tests");
+    std::fs::write(&two[0], cover)?;
+    let start = |files: &[PathBuf]| {
+        send_cmd(&r, &script, files, None)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+    };
+    let (a, b) = (start(&one)?, start(&two)?);
+    let (a, b) = (a.wait_with_output()?, b.wait_with_output()?);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(b.status.success(), "{}", stderr(&b));
+    assert_eq!(sent(&log)?, 5);
+    assert!(runs_left(&r.path().join(".git/bpf-policy")).is_empty());
+    Ok(())
+}
