@@ -235,6 +235,8 @@ fn with_remote(r: &Repo) -> Result<PathBuf, Box<dyn std::error::Error>> {
         .output()?;
     assert!(out.status.success());
     r.git(&["remote", "add", "origin", &bare.to_string_lossy()])?;
+    // Pushes there are submissions (a local path names no tree).
+    r.git(&["config", "bpf-policy.pushRemote", "origin"])?;
     Ok(bare)
 }
 

@@ -127,6 +127,8 @@ fn remote(r: &Repo, name: &str, dir: &str) -> Res<PathBuf> {
         return Err(stderr(&out).into());
     }
     r.git(&["remote", "add", name, &bare.to_string_lossy()])?;
+    // Pushes there are submissions (a local path names no tree).
+    r.git(&["config", "--add", "bpf-policy.pushRemote", name])?;
     Ok(bare)
 }
 

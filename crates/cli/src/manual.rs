@@ -276,6 +276,11 @@ fn extra_sections() -> Roff {
     );
     entry(
         &mut roff,
+        vec![bold("bpf-policy.pushRemote")],
+        "A remote whose pushes are submissions: the pre-push hook blocks on errors there          (may repeat; * for every remote). Pushes to a remote whose URL names a tree are          submissions anyway, with that tree; other pushes are reported on and go ahead.",
+    );
+    entry(
+        &mut roff,
         vec![bold("bpf-policy."), italic("RULE"), bold(".severity")],
         "error, warning, note or off for one rule.",
     );

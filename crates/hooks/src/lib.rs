@@ -1,5 +1,7 @@
 //! What the three hook binaries share: opening the repository as git hooks see it, printing
-//! diagnostics to git's terminal, and the exit codes.
+//! diagnostics and advice to git's terminal, and the exit codes.
+
+pub mod invocation;
 
 pub mod sendemail;
 
@@ -9,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 use bpf_policy::Diagnostic;
 use bpf_policy::render::{Human, auto_color, render, terminal_safe_lines};
-use bpf_policy_repo::{Repo, Session};
+use bpf_policy_repo::{PushTarget, Repo, RepoError, Session};
+
+/// Every path printed for the user to paste into a shell goes through this.
+pub use bpf_policy::shell::quote_path;
 
 /// Exit statuses, shared with the command (`bpf_policy::exit`).
 pub use bpf_policy::exit::{OK as EXIT_OK, UNUSABLE as EXIT_UNUSABLE, VIOLATION as EXIT_VIOLATION};
@@ -41,15 +46,39 @@ pub fn say(hook: &str, msg: impl std::fmt::Display) {
 /// `GIT_DIR` set where needed) and the settings found there. A repository that cannot be
 /// opened is said on stderr and the text is checked alone.
 pub fn open_session(hook: &str) -> Session {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let repo = match Repo::discover(&cwd) {
+    let repo = match discover() {
         Ok(r) => r,
         Err(e) => {
             say(hook, format_args!("warning: {e}; checking the text alone"));
             None
         }
     };
-    let session = Session::new(repo, true, None);
+    warn_config(hook, Session::new(repo, true, None))
+}
+
+/// The session for a push to `target`; None (after saying why) when there is no repository,
+/// since a push cannot be checked without one.
+pub fn open_push_session(hook: &str, target: PushTarget) -> Option<Session> {
+    match discover() {
+        Ok(Some(repo)) => Some(warn_config(hook, Session::for_push(repo, target))),
+        Ok(None) => {
+            say(hook, "not in a git repository; nothing to check");
+            None
+        }
+        Err(e) => {
+            say(hook, format_args!("cannot open the repository: {e}"));
+            None
+        }
+    }
+}
+
+/// The one place hooks open the repository: from the directory git started them in.
+fn discover() -> Result<Option<Repo>, RepoError> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    Repo::discover(&cwd)
+}
+
+fn warn_config(hook: &str, session: Session) -> Session {
     for w in &session.warnings {
         say(hook, format_args!("warning: {w}"));
     }

@@ -7,6 +7,8 @@
 //! - `bpf-policy.disable = subject-format, fixes-advised` (may repeat)
 //! - `bpf-policy.enable = subject-format` (may repeat)
 //! - `bpf-policy.<rule>.severity = error | warning | note | off`
+//! - `bpf-policy.pushRemote = <remote>` (may repeat; `*` means every remote): pushes to these
+//!   remotes are submissions, checked as strictly as pushes to a tree's own repository
 //!
 //! `enable`/`disable` switch a rule on or off and `<rule>.severity` sets how loud it is; the
 //! switch wins. `git config` appends `enable` to the `[bpf-policy]` section and a severity to
@@ -29,6 +31,9 @@ pub struct Config {
     switch: HashMap<&'static str, bool>,
     /// `bpf-policy.tree`, when set and valid.
     pub tree: Option<Tree>,
+    /// `bpf-policy.pushRemote` values in order (`*` for every remote); an empty value clears
+    /// the ones set before it, as git's multi-valued lists do.
+    pub push_remotes: Vec<String>,
 }
 
 impl Config {
@@ -51,6 +56,13 @@ impl Config {
                 match value.parse::<Tree>() {
                     Ok(t) => cfg.tree = Some(t),
                     Err(e) => problems.push(format!("git config {key}: {e}")),
+                }
+            } else if rest == "pushremote" {
+                let v = value.trim();
+                if v.is_empty() {
+                    cfg.push_remotes.clear();
+                } else {
+                    cfg.push_remotes.push(v.to_owned());
                 }
             } else if rest == "disable" || rest == "enable" {
                 for id in value
@@ -77,11 +89,16 @@ impl Config {
                 }
             } else {
                 problems.push(format!(
-                    "git config {key}: unknown setting (bpf-policy knows tree, treeRef, disable, enable and <rule>.severity)"
+                    "git config {key}: unknown setting (bpf-policy knows tree, treeRef, pushRemote, disable, enable and <rule>.severity)"
                 ));
             }
         }
         (cfg, problems)
+    }
+
+    /// Whether `bpf-policy.pushRemote` names this remote, or is `*`.
+    pub fn is_push_remote(&self, remote: &str) -> bool {
+        self.push_remotes.iter().any(|r| r == "*" || r == remote)
     }
 
     /// Set a level for a rule (command-line overrides): it wins over every setting.

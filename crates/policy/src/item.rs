@@ -128,7 +128,8 @@ pub struct Item {
     pub author: Option<Ident>,
     /// Recipients, when known (email headers, send-email's header file).
     pub recipients: Option<Recipients>,
-    /// A cover letter (`0/N`, or b4's cover commit) rather than a patch.
+    /// A cover letter (`0/N`, or b4's cover commit: its marker and tracking JSON, and for a
+    /// commit no changed files) rather than a patch.
     pub is_cover: bool,
     /// A merge commit: no message rules apply.
     pub is_merge: bool,
@@ -148,7 +149,12 @@ pub const B4_TRACKING_MARKER: &str = "--- b4-submit-tracking ---";
 impl Item {
     /// A commit message on its own (commit-msg hook, `check --as message`).
     pub fn from_message(origin: impl Into<String>, bytes: &[u8], opts: &ParseOptions) -> Item {
-        let message = Message::parse(bytes, opts);
+        Item::from_parsed_message(origin, Message::parse(bytes, opts))
+    }
+
+    /// A commit message parsed by the caller (the commit-msg hook cleans it up the way git
+    /// will record it first).
+    pub fn from_parsed_message(origin: impl Into<String>, message: Message) -> Item {
         let is_cover = is_b4_cover(&message);
         Item {
             origin: origin.into(),
@@ -190,6 +196,9 @@ impl Item {
             },
         );
         item.kind = ItemKind::Commit;
+        // b4's cover commit changes nothing (its tree is its parent's); a commit with files
+        // is a patch whatever its message says.
+        item.is_cover &= files.is_empty() && parent_count <= 1;
         item.author = Some(author);
         item.files = Some(files);
         item.is_merge = parent_count > 1;
@@ -281,14 +290,7 @@ impl Item {
     /// Whether every touched file is a test, documentation or MAINTAINERS (fixes-required
     /// exempts such patches: they accompany a fix). Unknown files: false.
     pub fn only_tests_or_docs(&self) -> bool {
-        self.files.as_ref().is_some_and(|f| {
-            !f.is_empty()
-                && f.iter().all(|c| {
-                    c.path.starts_with("tools/testing/selftests/")
-                        || c.path.starts_with("Documentation/")
-                        || c.path == "MAINTAINERS"
-                })
-        })
+        self.files.as_deref().is_some_and(only_tests_or_docs)
     }
 
     /// Whether the change touches a path matching `pred`.
@@ -318,11 +320,34 @@ pub fn pull_request_of(summary: &str) -> Option<&str> {
     ours.then_some(rest)
 }
 
+/// Whether every file is a test, documentation or MAINTAINERS; an empty list is not.
+pub fn only_tests_or_docs(files: &[FileChange]) -> bool {
+    !files.is_empty()
+        && files.iter().all(|c| {
+            c.path.starts_with("tools/testing/selftests/")
+                || c.path.starts_with("Documentation/")
+                || c.path == "MAINTAINERS"
+        })
+}
+
+/// b4's marker line followed by its tracking JSON (`{ "series": ... }`). The marker alone
+/// is text anyone can type; whether the commit is also empty, as b4's cover commit is, is
+/// for whoever knows its files to say ([`Item::from_commit`], the commit-msg hook).
 fn is_b4_cover(m: &Message) -> bool {
-    m.lines
+    let mut after = m
+        .lines
         .iter()
         .chain(m.notes.iter())
-        .any(|l| l.text.trim() == B4_TRACKING_MARKER)
+        .skip_while(|l| l.text.trim() != B4_TRACKING_MARKER);
+    if after.next().is_none() {
+        return false;
+    }
+    let (mut object, mut series) = (false, false);
+    for l in after {
+        object |= l.text.trim_start().starts_with('{');
+        series |= object && l.text.contains("\"series\"");
+    }
+    series
 }
 
 fn short_id(id: &str) -> String {

@@ -15,6 +15,7 @@ pub mod repo;
 pub mod rules;
 pub mod scope;
 pub mod sent;
+pub mod shell;
 pub mod tree;
 
 pub use config::Config;

@@ -291,7 +291,9 @@ pub fn is_divider(s: &str) -> bool {
     chars.next() == Some(' ') && chars.next().is_some_and(|c| !c.is_whitespace())
 }
 
-fn resolve_comment(c: &CommentChar, lines: &[Line]) -> Option<String> {
+/// The comment string in force for these lines (`None`: no comment lines), resolving
+/// `core.commentChar=auto` from the lines git wrote.
+pub fn resolve_comment(c: &CommentChar, lines: &[Line]) -> Option<String> {
     match c {
         CommentChar::None => None,
         CommentChar::Hash => Some("#".to_owned()),
@@ -318,11 +320,11 @@ fn resolve_comment(c: &CommentChar, lines: &[Line]) -> Option<String> {
     }
 }
 
-/// git's scissors line: the comment string, a space and `------------------------ >8 ---...`.
-fn is_scissors(s: &str, comment: &str) -> bool {
+/// git's scissors line, exactly as git looks for it (wt_status_locate_end): the comment
+/// string, a space and `------------------------ >8 ------------------------`, alone.
+pub fn is_scissors(s: &str, comment: &str) -> bool {
     s.strip_prefix(comment)
-        .map(str::trim_start)
-        .is_some_and(|r| r.starts_with("------------------------ >8 ------------------------"))
+        .is_some_and(|r| r == " ------------------------ >8 ------------------------")
 }
 
 /// Parse `Token: value` (token: letters, digits, `-`; blanks allowed before the colon).

@@ -2,6 +2,7 @@
 //!
 //! The git2-backed implementation lives in the `bpf-policy-repo` crate; tests use small fakes.
 
+use crate::item::FileChange;
 use crate::tree::Tree;
 
 /// A commit as the rules see it: its full id and its subject line.
@@ -42,6 +43,14 @@ pub trait RepoFacts {
     /// Names of tags that look like mainline releases (`v6.12`, `v6.13-rc1`), without `refs/tags/`.
     /// An empty list means the repository has none, and merge-window checks stay silent.
     fn release_tags(&self) -> Vec<String>;
+
+    /// The files of the commit being recorded, for a bare commit message checked while git
+    /// makes that commit (the commit-msg hook): the index against the new commit's parent.
+    /// `None` when no commit is in progress or the files cannot be listed. Only rules that
+    /// need them ask, so an implementation lists them on the first call and keeps them.
+    fn pending_files(&self) -> Option<&[FileChange]> {
+        None
+    }
 
     /// The text of the repository's MAINTAINERS (at HEAD), when it has one. Scope detection
     /// reads the BPF and networking entries from it.

@@ -466,8 +466,14 @@ impl GitCmd {
         Ok(())
     }
 
-    pub fn staged(&self, index_file: Option<&Path>) -> Result<Vec<FileChange>, RepoError> {
-        let args = [
+    /// The index against HEAD, or for an amend against HEAD's parent (the empty tree when
+    /// HEAD is a root commit).
+    pub fn staged(
+        &self,
+        index_file: Option<&Path>,
+        amend: bool,
+    ) -> Result<Vec<FileChange>, RepoError> {
+        let mut args: Vec<String> = [
             "diff",
             "--cached",
             "-z",
@@ -475,7 +481,16 @@ impl GitCmd {
             "-M",
             "--no-ext-diff",
             "--no-color",
-        ];
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        if amend {
+            args.push(match self.rev_commit("HEAD^") {
+                Ok(parent) => parent,
+                Err(_) => self.empty_tree()?,
+            });
+            args.push("--".to_owned());
+        }
         let out = run_command(self.command(&args, index_file), None)?;
         if !out.status.success() {
             return Err(self.failed(&args, &out));
@@ -491,6 +506,64 @@ impl GitCmd {
             }
         }
         Ok(files)
+    }
+
+    /// The id of the empty tree in this repository's object format.
+    fn empty_tree(&self) -> Result<String, RepoError> {
+        let out = self.run_ok(&["hash-object", "-t", "tree", "--stdin"], Some(b""))?;
+        lines(&out)
+            .next()
+            .map(str::to_owned)
+            .ok_or_else(|| RepoError::Git {
+                args: "hash-object -t tree --stdin".to_owned(),
+                dir: self.git_dir.clone(),
+                stderr: "no output".to_owned(),
+            })
+    }
+
+    /// The commit `rev` peels to; None for trees, blobs and tags of them; an error when the
+    /// object is not here.
+    pub fn commit_of(&self, rev: &str) -> Result<Option<String>, RepoError> {
+        let out = self.run(&["cat-file", "-t", rev], None)?;
+        if !out.status.success() {
+            return Err(RepoError::BadRevision {
+                spec: rev.to_owned(),
+                reason: "no such object in this repository".to_owned(),
+            });
+        }
+        Ok(self.rev_commit(rev).ok())
+    }
+
+    /// See `libgit::public_commit_ids`.
+    pub fn public_commit_ids(&self, except: &[&str]) -> Result<Vec<String>, RepoError> {
+        let out = self.run_ok(
+            &[
+                "for-each-ref",
+                "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)",
+                "refs/remotes/",
+                "refs/tags/",
+            ],
+            None,
+        )?;
+        let mut ids = Vec::new();
+        for line in out.split(|&b| b == b'\n') {
+            let fields: Vec<&[u8]> = line.split(|&b| b == 0).collect();
+            let [name, kind, id, peeled_kind, peeled] = fields.as_slice() else {
+                continue;
+            };
+            if except.iter().any(|e| e.as_bytes() == *name) {
+                continue;
+            }
+            let id = match (*kind, *peeled_kind) {
+                (b"commit", _) => id,
+                (b"tag", b"commit") => peeled,
+                // A tag of a tag of a commit is left out: its commits are checked, which
+                // costs time, never a miss.
+                _ => continue,
+            };
+            ids.push(String::from_utf8_lossy(id).into_owned());
+        }
+        Ok(ids)
     }
 
     pub fn first_parent_messages(&self, limit: usize) -> Result<Vec<(usize, Vec<u8>)>, RepoError> {

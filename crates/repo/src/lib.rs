@@ -17,7 +17,7 @@ mod sending;
 mod session;
 pub mod state;
 
-pub use push::{BadPushLine, PushUpdate};
+pub use push::{BadPushLine, PushKind, PushTarget, PushUpdate};
 pub use sending::{SentLog, now};
 pub use session::Session;
 
@@ -63,8 +63,8 @@ pub enum RepoError {
     },
     /// git's ownership check ("dubious ownership") rejected the repository.
     #[error(
-        "git refuses to use the repository at {} because another user owns it; if you trust it, run: git config --global --add safe.directory '{}'",
-        .path.display(), .path.display()
+        "git refuses to use the repository at {} because another user owns it; if you trust it, run: git config --global --add safe.directory {}",
+        .path.display(), bpf_policy::shell::quote_path(.path)
     )]
     Unsafe {
         /// The repository's directory.
@@ -154,6 +154,22 @@ pub struct Repo {
     ancestry: RefCell<HashMap<AncestryQuery, Option<bool>>>,
     tags: OnceCell<Vec<String>>,
     maintainers: OnceCell<Option<String>>,
+    /// Set by the commit-msg hook: the commit git is making, whose files rules may ask for.
+    pending: Option<PendingCommit>,
+    pending_files: OnceCell<Result<Vec<FileChange>, String>>,
+}
+
+/// The commit the index is about to become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingCommit {
+    /// A new commit on top of HEAD: its files are the index against HEAD.
+    New,
+    /// `git commit --amend` (also a reword during `rebase -i`): the commit replaces HEAD, so
+    /// its files are the index against HEAD's parent.
+    Amend,
+    /// Not known which: git refuses a new commit that changes nothing before the hook runs
+    /// (short of `--allow-empty`), so an index equal to HEAD's tree means an amend.
+    Either,
 }
 
 impl fmt::Debug for Repo {
@@ -272,6 +288,8 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
+            pending: None,
+            pending_files: OnceCell::new(),
             maintainers: OnceCell::new(),
         })
     }
@@ -287,6 +305,8 @@ impl Repo {
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
             tags: OnceCell::new(),
+            pending: None,
+            pending_files: OnceCell::new(),
             maintainers: OnceCell::new(),
         })
     }
@@ -350,6 +370,12 @@ impl Repo {
         config::policy_entries(self.config.entries())
     }
 
+    /// The value git uses for a single-valued setting (`commit.cleanup`); the key as git
+    /// canonicalises it (section and name lower case).
+    pub fn config_value(&self, key: &str) -> Option<&str> {
+        self.config.last(&config::canonical_key(key))
+    }
+
     /// `core.commentChar` / `core.commentString` (the one set last wins, as in git).
     pub fn comment_char(&self) -> CommentChar {
         match self
@@ -382,45 +408,65 @@ impl Repo {
     /// `format.subjectPrefix`; the upstream remote's URL or name; the upstream branch's or the
     /// current branch's name.
     pub fn infer_tree(&self, explicit: Option<Tree>) -> Option<(Tree, TreeSource)> {
-        self.infer(explicit, None)
+        self.infer(explicit, self.configured_tree(), None)
     }
 
-    /// [`Repo::infer_tree`] for a push: the remote git's pre-push hook names (its name and
-    /// URL) decides right after `explicit` and `bpf-policy.tree`.
+    /// [`Repo::infer_tree`] for a push: a URL that names a tree's repository is the
+    /// destination and outranks `bpf-policy.tree`; a remote named after a tree decides right
+    /// after `bpf-policy.tree`.
     pub fn infer_push_tree(
         &self,
         explicit: Option<Tree>,
         remote_name: &str,
         remote_url: &str,
     ) -> Option<(Tree, TreeSource)> {
-        self.infer(explicit, Some((remote_name, remote_url)))
+        let push = PushTarget {
+            name: remote_name.to_owned(),
+            url: remote_url.to_owned(),
+        };
+        self.infer(explicit, self.configured_tree(), Some(&push))
     }
 
-    fn infer(
+    /// `bpf-policy.tree` as [`bpf_policy::Config`] reads it (that parser owns the setting).
+    fn configured_tree(&self) -> Option<Tree> {
+        let pairs = self.policy_config();
+        bpf_policy::Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .0
+            .tree
+    }
+
+    /// The inference chain; `configured` is `bpf-policy.tree` as the caller's
+    /// [`bpf_policy::Config`] read it.
+    pub(crate) fn infer(
         &self,
         explicit: Option<Tree>,
-        push: Option<(&str, &str)>,
+        configured: Option<Tree>,
+        push: Option<&PushTarget>,
     ) -> Option<(Tree, TreeSource)> {
         if let Some(t) = explicit {
             return Some((t, TreeSource::Explicit));
         }
-        if let Some(t) = self
-            .config
-            .last("bpf-policy.tree")
-            .and_then(|v| v.parse().ok())
-        {
-            return Some((t, TreeSource::Config));
-        }
-        if let Some((name, url)) = push
-            && let Some(t) = infer::tree_from_url(url).or_else(|| infer::tree_from_name(name))
-        {
-            return Some((
+        let remote = |t: Tree, p: &PushTarget| {
+            (
                 t,
                 TreeSource::Remote {
-                    name: name.to_owned(),
-                    url: url.to_owned(),
+                    name: p.name.clone(),
+                    url: p.url.clone(),
                 },
-            ));
+            )
+        };
+        if let Some(p) = push
+            && let Some(t) = infer::tree_from_url(&p.url)
+        {
+            return Some(remote(t, p));
+        }
+        if let Some(t) = configured {
+            return Some((t, TreeSource::Config));
+        }
+        if let Some(p) = push
+            && let Some(t) = infer::tree_from_name(&p.name)
+        {
+            return Some(remote(t, p));
         }
         let branch = self.current_branch();
         if let Some(t) = self.b4_tree(branch.as_deref()) {
@@ -670,21 +716,92 @@ impl Repo {
     /// Files the index (`GIT_INDEX_FILE` when set, relative to the top of the working tree)
     /// changes against HEAD; with HEAD unborn every entry is Added.
     pub fn staged_files(&self) -> Result<Vec<FileChange>, RepoError> {
+        self.index_files(PendingCommit::New)
+    }
+
+    /// Files the index changes against HEAD's parent (against nothing when HEAD is a root
+    /// commit): the files of the commit `git commit --amend` makes.
+    pub fn amended_files(&self) -> Result<Vec<FileChange>, RepoError> {
+        self.index_files(PendingCommit::Amend)
+    }
+
+    fn index_files(&self, pending: PendingCommit) -> Result<Vec<FileChange>, RepoError> {
         let Some(workdir) = self.workdir() else {
             return Err(RepoError::Bare {
                 path: self.git_dir().to_owned(),
             });
         };
         let env_index = env_path("GIT_INDEX_FILE").map(|p| workdir.join(p));
+        if pending == PendingCommit::Either {
+            let new = self.index_files(PendingCommit::New)?;
+            if !new.is_empty() || !self.has_commit("HEAD") {
+                return Ok(new);
+            }
+            return self.index_files(PendingCommit::Amend);
+        }
+        let amend = pending == PendingCommit::Amend;
         self.either(
             |repo| {
                 let path = env_index
                     .clone()
                     .unwrap_or_else(|| self.git_dir().join("index"));
-                Ok(libgit::staged(repo, &path)?)
+                Ok(libgit::staged(repo, &path, amend)?)
             },
-            |cmd| cmd.staged(env_index.as_deref()),
+            |cmd| cmd.staged(env_index.as_deref(), amend),
         )
+    }
+
+    /// Say which commit git is making (the commit-msg hook does), so that
+    /// [`RepoFacts::pending_files`] can list its files when a rule asks.
+    pub fn expect_commit(&mut self, pending: PendingCommit) {
+        self.pending = Some(pending);
+        self.pending_files = OnceCell::new();
+    }
+
+    /// The files of the commit in progress, listed on the first call; the error says why
+    /// they could not be. None when no commit is expected.
+    pub fn pending_files_result(&self) -> Option<&Result<Vec<FileChange>, String>> {
+        let pending = self.pending?;
+        Some(
+            self.pending_files
+                .get_or_init(|| self.index_files(pending).map_err(|e| e.to_string())),
+        )
+    }
+
+    /// The commit a revision names (peeling tags); `Ok(None)` when it names a tree or a blob
+    /// (or a tag of one); an error when the object is not here at all.
+    pub fn commit_of(&self, rev: &str) -> Result<Option<String>, RepoError> {
+        if rev.is_empty() || rev.starts_with('-') {
+            return Err(RepoError::BadRevision {
+                spec: rev.to_owned(),
+                reason: "not a revision".to_owned(),
+            });
+        }
+        self.either(
+            |repo| {
+                let obj = match repo.revparse_single(rev) {
+                    Ok(o) => o,
+                    Err(e) => return Err(lib_rev_error(rev, e)),
+                };
+                Ok(obj
+                    .peel(git2::ObjectType::Commit)
+                    .ok()
+                    .map(|c| c.id().to_string()))
+            },
+            |cmd| cmd.commit_of(rev),
+        )
+    }
+
+    /// The commits every remote-tracking ref and every tag point at (tags peeled; tags of
+    /// trees and blobs left out), except the refs named in `except`: history already public.
+    pub fn public_commit_ids(&self, except: &[&str]) -> Result<Vec<String>, RepoError> {
+        let mut ids = self.either(
+            |repo| Ok(libgit::public_commit_ids(repo, except)?),
+            |cmd| cmd.public_commit_ids(except),
+        )?;
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
     }
 
     /// Whether git keeps a commit-graph here (one file, or a chain of them).
@@ -716,7 +833,11 @@ impl Repo {
 /// A revision's commit through libgit2; names libgit2 cannot resolve are the caller's
 /// mistake, not a reason to ask git.
 fn lib_rev(repo: &Repository, rev: &str) -> Result<git2::Oid, RepoError> {
-    libgit::rev_commit(repo, rev).map_err(|e| match e.code() {
+    libgit::rev_commit(repo, rev).map_err(|e| lib_rev_error(rev, e))
+}
+
+fn lib_rev_error(rev: &str, e: git2::Error) -> RepoError {
+    match e.code() {
         ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous | ErrorCode::Peel => {
             RepoError::BadRevision {
                 spec: rev.to_owned(),
@@ -724,7 +845,7 @@ fn lib_rev(repo: &Repository, rev: &str) -> Result<git2::Oid, RepoError> {
             }
         }
         _ => RepoError::Lib(e),
-    })
+    }
 }
 
 /// `v6.12`, `v6.13-rc1`: mainline releases and release candidates.
@@ -797,6 +918,10 @@ impl RepoFacts for Repo {
         };
         self.ancestry.borrow_mut().insert(key, answer);
         answer
+    }
+
+    fn pending_files(&self) -> Option<&[FileChange]> {
+        self.pending_files_result()?.as_deref().ok()
     }
 
     fn maintainers(&self) -> Option<&str> {

@@ -249,6 +249,28 @@ pub(crate) fn ref_ids(repo: &Repository, prefix: &str) -> Result<Vec<String>, gi
     Ok(ids)
 }
 
+/// The commits refs under refs/remotes/ and refs/tags/ peel to, except the refs named in
+/// `except`; refs that peel to no commit (a tag of a tree) are left out.
+pub(crate) fn public_commit_ids(
+    repo: &Repository,
+    except: &[&str],
+) -> Result<Vec<String>, git2::Error> {
+    let mut ids = Vec::new();
+    for prefix in ["refs/remotes/", "refs/tags/"] {
+        for reference in repo.references_glob(&format!("{prefix}*"))? {
+            let reference = reference?;
+            let name = reference.name_bytes();
+            if !name.starts_with(prefix.as_bytes()) || except.iter().any(|e| e.as_bytes() == name) {
+                continue;
+            }
+            if let Ok(commit) = reference.peel(ObjectType::Commit) {
+                ids.push(commit.id().to_string());
+            }
+        }
+    }
+    Ok(ids)
+}
+
 /// Commits reachable from `push` and from none of `hide` / `hide_globs`, oldest first.
 pub(crate) fn walk(
     repo: &Repository,
@@ -264,8 +286,27 @@ pub(crate) fn walk(
     for id in hide {
         walk.hide(*id)?;
     }
+    // Not hide_glob: it looks every matching ref up again by name, a stat of the loose ref
+    // and of packed-refs each, which for a kernel clone's ~1,000 tags cost more than the
+    // walk. Iterating the refs once gives their targets (the peeled one, where packed-refs
+    // records it); a target that is no commit (a tag of a tree) hides nothing.
     for glob in hide_globs {
-        walk.hide_glob(glob)?;
+        for reference in repo.references_glob(glob)? {
+            let reference = reference?;
+            let Some(id) = reference.target_peel().or_else(|| reference.target()) else {
+                continue; // symbolic: its target is listed under its own name
+            };
+            match walk.hide(id) {
+                Ok(()) => {}
+                Err(e)
+                    if matches!(
+                        e.code(),
+                        ErrorCode::Peel | ErrorCode::NotFound | ErrorCode::InvalidSpec
+                    ) || e.class() == git2::ErrorClass::Object
+                        || e.class() == git2::ErrorClass::Invalid => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
     let mut out = Vec::new();
     for id in walk {
@@ -326,10 +367,22 @@ fn diff_files(mut diff: Diff<'_>) -> Result<Vec<FileChange>, git2::Error> {
     Ok(out)
 }
 
-/// The index at `index_path` compared with HEAD's tree (none when HEAD is unborn).
-pub(crate) fn staged(repo: &Repository, index_path: &Path) -> Result<Vec<FileChange>, git2::Error> {
+/// The index at `index_path` compared with HEAD's tree (none when HEAD is unborn), or with
+/// HEAD's parent's tree for an amend (none when HEAD is a root commit).
+pub(crate) fn staged(
+    repo: &Repository,
+    index_path: &Path,
+    amend: bool,
+) -> Result<Vec<FileChange>, git2::Error> {
     let index = Index::open(index_path)?;
     let head_tree = match repo.head() {
+        Ok(head) if amend => {
+            let commit = head.peel_to_commit()?;
+            match commit.parent_count() {
+                0 => None,
+                _ => Some(commit.parent(0)?.tree()?),
+            }
+        }
         Ok(head) => Some(head.peel_to_tree()?),
         Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => None,
         Err(e) => return Err(e),

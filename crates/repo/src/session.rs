@@ -8,7 +8,7 @@ use bpf_policy::sent::SendFacts;
 use bpf_policy::tree::{Tree, TreeSource};
 use bpf_policy::{Config, Diagnostic, Item};
 
-use crate::Repo;
+use crate::{PushKind, PushTarget, Repo};
 
 /// Settings, tree and repository for checking.
 pub struct Session {
@@ -20,6 +20,8 @@ pub struct Session {
     pub tree: Option<(Tree, TreeSource)>,
     /// Config entries that were ignored, and why.
     pub warnings: Vec<String>,
+    /// For a push: where it goes and whether it is a submission.
+    pub push: Option<(PushTarget, PushKind)>,
 }
 
 impl std::fmt::Debug for Session {
@@ -34,6 +36,21 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// Gather settings. `use_config` false reads no git config at all (checks the text alone).
     pub fn new(repo: Option<Repo>, use_config: bool, explicit: Option<Tree>) -> Session {
+        Session::build(repo, use_config, explicit, None)
+    }
+
+    /// Settings for a push to `target`: its URL's tree, when it names one, outranks
+    /// `bpf-policy.tree`, and [`Session::push`] says whether errors block.
+    pub fn for_push(repo: Repo, target: PushTarget) -> Session {
+        Session::build(Some(repo), true, None, Some(target))
+    }
+
+    fn build(
+        repo: Option<Repo>,
+        use_config: bool,
+        explicit: Option<Tree>,
+        push: Option<PushTarget>,
+    ) -> Session {
         let pairs = match (&repo, use_config) {
             (_, false) => Vec::new(),
             (Some(r), true) => r.policy_config(),
@@ -41,17 +58,24 @@ impl Session {
         };
         let (config, warnings) =
             Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        // One inference, with everything it weighs: bpf-policy.tree as Config read it, and
+        // the push's destination.
         let tree = match (&repo, use_config) {
-            (Some(r), true) => r.infer_tree(explicit),
+            (Some(r), true) => r.infer(explicit, config.tree, push.as_ref()),
             _ => explicit
                 .map(|t| (t, TreeSource::Explicit))
                 .or_else(|| config.tree.map(|t| (t, TreeSource::Config))),
         };
+        let push = push.map(|p| {
+            let kind = p.kind(&config);
+            (p, kind)
+        });
         Session {
             repo,
             config,
             tree,
             warnings,
+            push,
         }
     }
 

@@ -15,7 +15,7 @@ use bpf_policy::item::{ChangeStatus, FileChange};
 use bpf_policy::message::CommentChar;
 use bpf_policy::repo::{CommitInfo, RepoFacts, Resolved};
 use bpf_policy::tree::{Tree, TreeSource};
-use bpf_policy_repo::{CommitData, Repo, RepoError, global_policy_config};
+use bpf_policy_repo::{CommitData, PushUpdate, Repo, RepoError, global_policy_config};
 
 type TestResult = Result<(), Box<dyn Error>>;
 
@@ -696,6 +696,42 @@ fn check_push_bounds(tmp: &Path, clone_args: &[&str]) -> TestResult {
             .remote_tracking_ids("origin")
             .is_empty()
     );
+
+    // What a push adds: history any remote-tracking ref or tag reaches is public; a tag
+    // being pushed is not; a tag of a tree carries no commits.
+    git(
+        &dir,
+        &["tag", "-a", "-m", "tree", "tree-tag", "HEAD^{tree}"],
+    )?;
+    git(&dir, &["tag", "mine", &n1])?;
+    let zero = "0".repeat(h.c2.len());
+    let update = |local: &str, id: &str| {
+        PushUpdate::parse(&format!("{local} {id} {local} {zero}")).map_err(Box::<dyn Error>::from)
+    };
+    let tree_tag = git(&dir, &["rev-parse", "refs/tags/tree-tag"])?;
+    let repo = Repo::open(&dir)?;
+    let pushed = repo.pushed_commits(&[
+        update("refs/tags/tree-tag", tree_tag.trim())?,
+        update("refs/heads/topic", &n2)?,
+    ])?;
+    assert_eq!(ids(&pushed), vec![&*n2], "the local tag mine hides n1");
+    let pushed = repo.pushed_commits(&[update("refs/heads/topic", &n2)?])?;
+    assert_eq!(
+        ids(&pushed),
+        vec![&*n2],
+        "tags hide, and a tag of a tree is no commit"
+    );
+    let pushed = repo.pushed_commits(&[
+        update("refs/tags/mine", &n1)?,
+        update("refs/heads/topic", &n2)?,
+    ])?;
+    assert_eq!(
+        ids(&pushed),
+        vec![&*n1, &*n2],
+        "a tag being pushed is not public"
+    );
+    assert!(repo.commit_of(tree_tag.trim())?.is_none());
+    assert!(repo.commit_of(&"1".repeat(h.c2.len())).is_err());
     Ok(())
 }
 
@@ -854,7 +890,9 @@ fn check_tree_inference(tmp: &Path, init_args: &[&str]) -> TestResult {
         Some((Tree::Net, TreeSource::B4Tracking))
     );
 
-    // Repository config beats everything but an explicit tree.
+    // Repository config beats everything but an explicit tree and a push's destination
+    // (SPEC.md: pushing to bpf.git means bpf whatever the repository is set to); a remote
+    // merely named after a tree comes after it.
     git(&dir, &["config", "bpf-policy.tree", "bpf-next"])?;
     let repo = reopen(&dir)?;
     assert_eq!(
@@ -863,6 +901,16 @@ fn check_tree_inference(tmp: &Path, init_args: &[&str]) -> TestResult {
     );
     assert_eq!(
         repo.infer_push_tree(None, "anything", bpf_url),
+        Some((
+            Tree::Bpf,
+            TreeSource::Remote {
+                name: "anything".into(),
+                url: bpf_url.into()
+            }
+        ))
+    );
+    assert_eq!(
+        repo.infer_push_tree(None, "net-next", neutral),
         Some((Tree::BpfNext, TreeSource::Config))
     );
     assert_eq!(

@@ -3,14 +3,15 @@
 //! git passes the remote's name and URL as arguments and one line per ref on stdin:
 //! `<local ref> <local id> <remote ref> <remote id>`. Every line is read (git expects the hook
 //! to drain stdin), then the commits each ref would add to the remote are checked as one range.
+//! Only submissions block (SPEC.md): pushes to a remote whose URL names a tree, or to one named
+//! in `bpf-policy.pushRemote`; any other push is reported on and goes ahead.
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bpf_policy::item::Item;
-use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, report, say};
-use bpf_policy_repo::{PushUpdate, Repo, Session};
+use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_push_session, report, say};
+use bpf_policy_repo::{PushKind, PushTarget, PushUpdate};
 
 const HOOK: &str = "pre-push";
 
@@ -45,38 +46,28 @@ fn run() -> u8 {
     if updates.iter().all(PushUpdate::is_delete) {
         return EXIT_OK;
     }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let repo = match Repo::discover(&cwd) {
-        Ok(Some(r)) => r,
-        Ok(None) => {
-            say(HOOK, "not in a git repository; nothing to check");
-            return EXIT_UNUSABLE;
-        }
-        Err(e) => {
-            say(HOOK, format_args!("cannot open the repository: {e}"));
-            return EXIT_UNUSABLE;
-        }
+    let target = PushTarget {
+        name: remote.clone(),
+        url,
     };
-    let mut session = Session::new(Some(repo), true, None);
-    for w in &session.warnings {
-        say(HOOK, format_args!("warning: {w}"));
-    }
-    let Some(repo) = session.repo.as_ref() else {
+    let Some(session) = open_push_session(HOOK, target) else {
         return EXIT_UNUSABLE;
     };
-    let push_tree = repo.infer_push_tree(None, &remote, &url);
-    let commits = match repo.pushed_commits(&remote, &updates) {
+    let (Some(repo), Some((_, kind))) = (&session.repo, &session.push) else {
+        return EXIT_UNUSABLE;
+    };
+    let blocks = kind.blocks();
+    let commits = match repo.pushed_commits(&updates) {
         Ok(c) => c,
         Err(e) => {
             say(
                 HOOK,
                 format_args!("cannot list the commits being pushed: {e}"),
             );
-            return EXIT_UNUSABLE;
+            // A push that is not a submission would go ahead whatever was found.
+            return if blocks { EXIT_UNUSABLE } else { EXIT_OK };
         }
     };
-    // The push's inference runs the whole chain, with the remote being pushed to moved up.
-    session.tree = push_tree;
     // b4's cover commit is not a patch and is not sent by a push.
     let items: Vec<Item> = commits
         .into_iter()
@@ -89,10 +80,24 @@ fn run() -> u8 {
     bpf_policy_hooks::explain_scope(HOOK, &session, &items);
     let diags = session.check(&items);
     if report(&diags, items.len()) {
+        if !blocks {
+            say(
+                HOOK,
+                format_args!(
+                    "push to {remote} not blocked: it is not a submission (its URL names no tree, and bpf-policy.pushRemote does not list it); fix these before sending"
+                ),
+            );
+            return EXIT_OK;
+        }
+        let why = match kind {
+            PushKind::TreeUrl => "its URL names a tree",
+            PushKind::ByHand => "no remote named: checked as a submission",
+            _ => "bpf-policy.pushRemote lists it",
+        };
         say(
             HOOK,
             format_args!(
-                "push to {remote} blocked: fix the commits (git rebase -i), or push anyway on purpose with git push --no-verify"
+                "push to {remote} blocked ({why}): fix the commits (git rebase -i), or push anyway on purpose with git push --no-verify"
             ),
         );
         return EXIT_VIOLATION;

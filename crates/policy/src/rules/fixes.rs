@@ -6,7 +6,7 @@ use regex::Regex;
 
 use super::subject::tree_said;
 use super::{Context, Out, TreeFrom};
-use crate::item::Item;
+use crate::item::{FileChange, Item, ItemKind, only_tests_or_docs};
 use crate::message::{Line, Trailer};
 use crate::repo::Resolved;
 use crate::tree::TreeKind;
@@ -15,6 +15,16 @@ const HOW: &str = "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 <commit>
 
 fn fixes_tags(item: &Item) -> impl Iterator<Item = &Trailer> {
     item.message.trailers_named("Fixes")
+}
+
+/// The files an item changes: its own, or for a bare commit message, those of the commit
+/// being recorded when the repository knows them.
+fn files_of<'a>(item: &'a Item, cx: &Context<'a>) -> Option<&'a [FileChange]> {
+    match &item.files {
+        Some(f) => Some(f),
+        None if item.kind == ItemKind::Message => cx.repo.and_then(|r| r.pending_files()),
+        None => None,
+    }
 }
 
 /// Lines that mean to be a Fixes: tag but lack its colon: `Fixes commit 0123456789ab (...)`,
@@ -47,7 +57,7 @@ static SAYS_FIX: LazyLock<Regex> = LazyLock::new(|| {
 
 /// fixes-required
 pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
-    if item.is_cover || has_fixes(item) || item.only_tests_or_docs() {
+    if item.is_cover || has_fixes(item) {
         return;
     }
     // iproute2's man pages are its documentation.
@@ -60,7 +70,7 @@ pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
         })
     };
     if (iproute2(item.prefix.as_ref().and_then(|p| p.tree)) || iproute2(cx.tree.map(|t| t.0)))
-        && item.files.as_ref().is_some_and(|f| {
+        && files_of(item, cx).is_some_and(|f| {
             !f.is_empty()
                 && f.iter().all(|c| {
                     c.path.starts_with("man/")
@@ -85,6 +95,11 @@ pub(super) fn required(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     else {
         return;
     };
+    // Asked last: for a commit being made, the files come from the index (a walk of it
+    // against the parent), which only this exemption needs.
+    if files_of(item, cx).is_some_and(only_tests_or_docs) {
+        return;
+    }
     out.fail(
         item,
         Some(&item.subject_line()),

@@ -65,9 +65,13 @@ pub(super) fn signoff_missing(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>)
         item,
         Some(&item.subject_line()),
         "no Signed-off-by: trailer".into(),
-        Some(format!(
-            "sign off with `git commit --amend -s`, which adds: Signed-off-by: {who}"
-        )),
+        // A bare message is a commit still being made: --amend would fold the staged change
+        // into the previous commit, so the advice is to make it again with -s.
+        Some(if item.kind == ItemKind::Message {
+            format!("sign off by committing with `git commit -s`, which adds: Signed-off-by: {who}")
+        } else {
+            format!("sign off with `git commit --amend -s`, which adds: Signed-off-by: {who}")
+        }),
     );
 }
 
