@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod hook;
 mod manual;
+mod recipients;
 mod sent;
 
 use std::io::Write;
@@ -79,6 +80,20 @@ on PATH."
         #[arg(long, value_name = "DIR")]
         repo: Option<PathBuf>,
     },
+    /// Print who must receive the patches: MAINTAINERS' lists, maintainers and reviewers for
+    /// their files, and the authors of the commits their Fixes: tags name.
+    #[command(
+        long_about = "Print who must receive the patches, one address per line: the lists, \
+maintainers and reviewers the repository's MAINTAINERS (at HEAD) names for the files and keywords \
+of the patches, as scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats finds them \
+(linux-kernel@vger.kernel.org aside), the target tree's list, and the authors of the commits \
+their Fixes: tags name. The patches given are one series.\n\n\
+--to prints the lists, --cc the people. As git's per-patch commands:\n\n\
+  git config sendemail.toCmd 'bpf-policy recipients --to'\n\
+  git config sendemail.ccCmd 'bpf-policy recipients --cc'\n\n\
+Exit status: 0, or 2 with a message when there is no MAINTAINERS to read or a patch cannot be read."
+    )]
+    Recipients(recipients::RecipientsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on standard output.
     Completions {
         /// The shell.
@@ -206,6 +221,7 @@ fn main() -> ExitCode {
         },
         Command::Hook { hook, args } => hook::run(hook, &args),
         Command::Sent { forget, repo } => sent::run(repo.as_deref(), forget.as_deref()),
+        Command::Recipients(args) => recipients::run(&args),
         Command::Completions { shell } => {
             print_out(&manual::completions(shell));
             EXIT_OK

@@ -148,6 +148,9 @@ pub struct Email {
     pub files: Vec<FileChange>,
     /// Invalid UTF-8 was replaced somewhere.
     pub lossy: bool,
+    /// The email as read (invalid UTF-8 replaced): MAINTAINERS `K:` keywords are matched
+    /// against its lines as get_maintainer.pl reads them.
+    pub raw: std::sync::Arc<str>,
 }
 
 impl Email {
@@ -164,7 +167,10 @@ impl Email {
         if bytes.contains(&0) {
             return Err(EmailError::Binary);
         }
-        let mut email = Email::default();
+        let mut email = Email {
+            raw: String::from_utf8_lossy(bytes).into(),
+            ..Email::default()
+        };
         let mut rest = bytes;
         let mut line_no = first_line;
         if let Some((line, after)) = split_first_line(rest)

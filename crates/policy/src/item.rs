@@ -141,6 +141,8 @@ pub struct Item {
     /// The email's In-Reply-To (or send-email's, from its header file): the thread it is
     /// sent into.
     pub in_reply_to: Option<String>,
+    /// For emails: the text as read, for MAINTAINERS keyword (`K:`) matching.
+    pub text: Option<std::sync::Arc<str>>,
 }
 
 /// The line b4 puts between a cover letter and its tracking JSON in its cover commit.
@@ -176,6 +178,7 @@ impl Item {
             commit_id: None,
             pull_request: false,
             in_reply_to: None,
+            text: None,
         }
     }
 
@@ -259,6 +262,7 @@ impl Item {
             commit_id: email.commit_id,
             pull_request,
             in_reply_to,
+            text: Some(email.raw),
         }
     }
 

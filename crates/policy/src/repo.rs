@@ -69,6 +69,17 @@ pub trait RepoFacts {
     fn reach(&self, _id: &str, _tree: Tree) -> Reach {
         Reach::default()
     }
+
+    /// MAINTAINERS at HEAD, read and parsed at most once per process. The default (for
+    /// fakes and backends without a tree) is that there is none.
+    fn maintainers_parsed(&self) -> MaintainersAt<'_> {
+        MaintainersAt::Absent
+    }
+
+    /// The author of a commit given by its full id, when the repository has it.
+    fn commit_author(&self, _id: &str) -> Option<crate::item::Ident> {
+        None
+    }
 }
 
 /// The answer of [`RepoFacts::reach`]. Each part is `None` when the repository cannot say
@@ -98,4 +109,15 @@ pub fn release_version(tag: &str) -> Option<(u32, u32, u32)> {
 /// `vX.Y-rcN`. A project's own `v0.3` or `v6.2` release tags are not mainline.
 pub fn is_kernel_tags(tags: &[String]) -> bool {
     tags.iter().any(|t| t.contains("-rc")) && tags.iter().any(|t| !t.contains("-rc"))
+}
+
+/// The MAINTAINERS file of the tree being patched (HEAD's tree, never the work tree), parsed.
+#[derive(Debug, Clone, Copy)]
+pub enum MaintainersAt<'a> {
+    /// HEAD's tree has no MAINTAINERS (not a kernel tree, or no commit yet).
+    Absent,
+    /// Parsed, shared by every rule of the run.
+    Parsed(&'a crate::maintainers::Maintainers),
+    /// It exists but could not be read; the string says why.
+    Unreadable(&'a str),
 }

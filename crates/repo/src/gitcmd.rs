@@ -226,6 +226,55 @@ impl GitCmd {
         }
     }
 
+    /// HEAD's `MAINTAINERS` blob: its id and bytes; None when HEAD is unborn or has none.
+    pub fn head_maintainers(&self) -> Result<Option<(String, Vec<u8>)>, RepoError> {
+        let args = ["ls-tree", "-z", "HEAD", "--", "MAINTAINERS"];
+        let out = self.run(&args, None)?;
+        if !out.status.success() {
+            // An unborn HEAD is no tree at all.
+            if self
+                .run(&["rev-parse", "-q", "--verify", "HEAD^{tree}"], None)?
+                .status
+                .success()
+            {
+                return Err(self.failed(&args, &out));
+            }
+            return Ok(None);
+        }
+        // `<mode> blob <id>\tMAINTAINERS\0`
+        let text = String::from_utf8_lossy(&out.stdout);
+        let Some(id) = text
+            .split('\t')
+            .next()
+            .and_then(|meta| {
+                let f: Vec<&str> = meta.split(' ').collect();
+                (f.get(1) == Some(&"blob")).then(|| f.get(2).map(|s| s.to_string()))
+            })
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        let bytes = self.run_ok(&["cat-file", "blob", id.as_str()], None)?;
+        Ok(Some((id, bytes)))
+    }
+
+    /// A commit's author.
+    pub fn author(&self, id: &str) -> Result<Option<Ident>, RepoError> {
+        let out = self.run(
+            &["log", "-1", "--no-walk", "--format=%an%x00%ae", id, "--"],
+            None,
+        )?;
+        if !out.status.success() {
+            return Ok(None);
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.trim_end_matches('\n');
+        Ok(line.split_once('\0').map(|(n, e)| Ident {
+            name: n.to_owned(),
+            email: e.to_owned(),
+        }))
+    }
+
     /// `prefix`: lowercase hex, 4 to 64 digits (checked by the caller).
     pub fn resolve(&self, prefix: &str) -> Result<Option<Resolved>, RepoError> {
         let arg = format!("--disambiguate={prefix}");

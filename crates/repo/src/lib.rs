@@ -28,9 +28,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use bpf_policy::item::{FileChange, Ident};
+use bpf_policy::maintainers::Maintainers;
 use bpf_policy::message::CommentChar;
 use bpf_policy::prefix::tree_from_prefix_text;
-use bpf_policy::repo::{Reach, RepoFacts, Resolved, is_kernel_tags, release_version};
+use bpf_policy::repo::{
+    MaintainersAt, Reach, RepoFacts, Resolved, is_kernel_tags, release_version,
+};
 use bpf_policy::tree::{Tree, TreeSource};
 use git2::{ErrorClass, ErrorCode, Repository, RepositoryOpenFlags};
 
@@ -154,6 +157,9 @@ pub struct Repo {
     ancestry: RefCell<HashMap<AncestryQuery, Option<bool>>>,
     tags: OnceCell<Vec<String>>,
     maintainers: OnceCell<Option<String>>,
+    /// MAINTAINERS at HEAD, parsed on first need: once per process (a sendemail-validate run
+    /// asks only when the last email of the series arrives).
+    maintainers_parsed: OnceCell<Result<Option<Maintainers>, String>>,
     /// Set by the commit-msg hook: the commit git is making, whose files rules may ask for.
     pending: Option<PendingCommit>,
     pending_files: OnceCell<Result<Vec<FileChange>, String>>,
@@ -291,6 +297,7 @@ impl Repo {
             pending: None,
             pending_files: OnceCell::new(),
             maintainers: OnceCell::new(),
+            maintainers_parsed: OnceCell::new(),
         })
     }
 
@@ -308,6 +315,7 @@ impl Repo {
             pending: None,
             pending_files: OnceCell::new(),
             maintainers: OnceCell::new(),
+            maintainers_parsed: OnceCell::new(),
         })
     }
 
@@ -925,6 +933,10 @@ impl RepoFacts for Repo {
     }
 
     fn maintainers(&self) -> Option<&str> {
+        // Already read and parsed for the recipients rules: one read of the blob per process.
+        if let Some(Ok(Some(m))) = self.maintainers_parsed.get() {
+            return Some(m.text());
+        }
         self.maintainers
             .get_or_init(|| {
                 // HEAD's tree is what the patch applies to; the working copy may differ.
@@ -1011,6 +1023,34 @@ impl RepoFacts for Repo {
                     .collect()
             })
             .clone()
+    }
+
+    fn maintainers_parsed(&self) -> MaintainersAt<'_> {
+        let parsed = self.maintainers_parsed.get_or_init(|| {
+            // The text scope detection read already, when it did.
+            if let Some(Some(text)) = self.maintainers.get() {
+                return Ok(Some(Maintainers::parse(text)));
+            }
+            self.either(
+                |r| Ok(libgit::head_maintainers(r)?),
+                GitCmd::head_maintainers,
+            )
+            .map(|found| {
+                found.map(|(_, bytes)| Maintainers::parse(&String::from_utf8_lossy(&bytes)))
+            })
+            .map_err(|e| format!("cannot read MAINTAINERS from HEAD: {e}"))
+        });
+        match parsed {
+            Ok(Some(m)) => MaintainersAt::Parsed(m),
+            Ok(None) => MaintainersAt::Absent,
+            Err(e) => MaintainersAt::Unreadable(e),
+        }
+    }
+
+    fn commit_author(&self, id: &str) -> Option<Ident> {
+        self.either(|r| Ok(libgit::author(r, id)?), |c| c.author(id))
+            .ok()
+            .flatten()
     }
 }
 

@@ -415,3 +415,40 @@ pub(crate) fn first_parent_messages(
     }
     Ok(out)
 }
+
+/// HEAD's `MAINTAINERS` blob: its id and bytes; None when HEAD is unborn or has none.
+pub(crate) fn head_maintainers(
+    repo: &Repository,
+) -> Result<Option<(String, Vec<u8>)>, git2::Error> {
+    let head = match repo.head() {
+        Ok(h) => h,
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let tree = head.peel_to_tree()?;
+    let Some(entry) = tree.get_name("MAINTAINERS") else {
+        return Ok(None);
+    };
+    if entry.kind() != Some(ObjectType::Blob) {
+        return Ok(None);
+    }
+    let blob = repo.find_blob(entry.id())?;
+    Ok(Some((entry.id().to_string(), blob.content().to_vec())))
+}
+
+/// A commit's author.
+pub(crate) fn author(repo: &Repository, id: &str) -> Result<Option<Ident>, git2::Error> {
+    let oid = Oid::from_str(id)?;
+    let c = match repo.find_commit(oid) {
+        Ok(c) => c,
+        Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let a = c.author();
+    Ok(Some(Ident {
+        name: String::from_utf8_lossy(a.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
+    }))
+}

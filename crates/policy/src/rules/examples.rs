@@ -20,6 +20,28 @@ const TARGET: &str = "0123456789abcdef0123456789abcdef01234567";
 struct Fake {
     tags: Vec<&'static str>,
     reach: Reach,
+    maintainers: Option<crate::maintainers::Maintainers>,
+}
+
+/// A kernel tree's MAINTAINERS, as much of it as the recipients examples need.
+const MAINTAINERS: &str = "\
+BPF [GENERAL]
+M:\tAlexei Starovoitov <ast@kernel.org>
+L:\tbpf@vger.kernel.org
+F:\tkernel/bpf/
+
+NETWORKING [GENERAL]
+M:\t\"David S. Miller\" <davem@davemloft.net>
+M:\tEric Dumazet <edumazet@google.com>
+L:\tnetdev@vger.kernel.org
+F:\tnet/
+";
+
+fn kernel_tree() -> Fake {
+    Fake {
+        maintainers: Some(crate::maintainers::Maintainers::parse(MAINTAINERS)),
+        ..Fake::default()
+    }
 }
 
 impl RepoFacts for Fake {
@@ -41,6 +63,18 @@ impl RepoFacts for Fake {
     }
     fn reach(&self, _: &str, _: Tree) -> Reach {
         self.reach.clone()
+    }
+    fn maintainers_parsed(&self) -> crate::repo::MaintainersAt<'_> {
+        match &self.maintainers {
+            Some(m) => crate::repo::MaintainersAt::Parsed(m),
+            None => crate::repo::MaintainersAt::Absent,
+        }
+    }
+    fn commit_author(&self, id: &str) -> Option<Ident> {
+        (id == TARGET).then(|| Ident {
+            name: "Its Author".to_owned(),
+            email: "its.author@example.org".to_owned(),
+        })
     }
 }
 
@@ -331,6 +365,54 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 )
             };
             (Case::of(vec![mk(bad)]), Case::of(vec![mk(good)]))
+        }
+        "maintainers-list" | "maintainers-cc" => {
+            // `To: ...` / `Cc: ...` as written, up to a blank-separated comment.
+            let header = |t: &str, key: &str| -> Option<String> {
+                let v = t.strip_prefix(key)?;
+                Some(v.split("   ").next().unwrap_or(v).trim().to_owned())
+            };
+            let mk = |t: &str| {
+                let (to, cc) = match header(t, "To: ") {
+                    Some(to) => (to, None),
+                    None => (
+                        "bpf@vger.kernel.org, netdev@vger.kernel.org".to_owned(),
+                        header(t, "Cc: "),
+                    ),
+                };
+                let to = match cc {
+                    Some(cc) => format!("{to}\nCc: {cc}"),
+                    None => to,
+                };
+                email(
+                    "[PATCH bpf-next] bpf: Support foo",
+                    &format!("Why.\n\n{SOB}"),
+                    &["net/core/filter.c"],
+                    Some(&to),
+                )
+            };
+            (
+                Case::of(vec![mk(bad)]).repo(kernel_tree()),
+                Case::of(vec![mk(good)]).repo(kernel_tree()),
+            )
+        }
+        "fixes-author-cc" => {
+            let mk = |t: &str| {
+                let tags: Vec<&str> = t
+                    .lines()
+                    .map(|l| l.split("   ").next().unwrap_or(l))
+                    .collect();
+                email(
+                    "[PATCH bpf] bpf: Fix a leak",
+                    &format!("Why.\n\n{}\n{SOB}", tags.join("\n")),
+                    &["kernel/bpf/syscall.c"],
+                    Some("bpf@vger.kernel.org"),
+                )
+            };
+            (
+                Case::of(vec![mk(bad)]).repo(kernel_tree()),
+                Case::of(vec![mk(good)]).repo(kernel_tree()),
+            )
         }
         "verifier-selftests" => (
             Case::of(files_series(&[

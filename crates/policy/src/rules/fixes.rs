@@ -156,6 +156,14 @@ enum Verdict {
     Warning(String),
 }
 
+/// The commit id a Fixes: value names (lower-case, 4 digits or more), if it names one.
+pub(crate) fn target_id(value: &str) -> Option<String> {
+    let (parsed, _) = judge(value);
+    parsed
+        .map(|p| p.id.to_ascii_lowercase())
+        .filter(|id| id.len() >= 4)
+}
+
 /// Judge one Fixes: value. Returns the id and title where it could find them, and what is wrong.
 fn judge(value: &str) -> (Option<FixesValue<'_>>, Vec<Verdict>) {
     let mut v = Vec::new();

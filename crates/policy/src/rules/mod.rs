@@ -10,6 +10,7 @@ mod examples;
 mod fixes;
 mod message;
 mod pull;
+mod recipients;
 mod sending;
 mod series;
 mod subject;
@@ -23,6 +24,8 @@ use crate::message::Line;
 use crate::repo::RepoFacts;
 use crate::sent::SendFacts;
 use crate::tree::{Tree, TreeSource};
+
+pub(crate) use fixes::target_id as fixes_target_id;
 
 /// A rule's documentation.
 #[derive(Debug)]
@@ -362,6 +365,7 @@ const Q_TREE: &str =
 const Q_MIN: &str = "What is the minimum requirement before I submit my BPF patches?";
 const Q_STABLE: &str = "The BPF patch I am about to submit needs to go to stable as well";
 const Q_LIST: &str = "To which mailing list do I need to submit my BPF patches?";
+const Q_BUGS: &str = "How do I report bugs for BPF kernel code?";
 const Q_VERIFIER: &str = "Verifier changes and test cases";
 const Q_JIT: &str = "Features changing BPF JIT and/or LLVM";
 const Q_BPFTOOL: &str = "When should I add code to the bpftool?";
@@ -602,6 +606,34 @@ is not in that branch's history is reported too. Skipped, with a note, when ther
 it is more than 7 days old (fetch it to check against today's tree).",
         bad: "a series based on last month's bpf-next that conflicts with bpf-next/master",
         good: "git fetch bpf-next && git rebase bpf-next/master && git format-patch ..."),
+    rule!("maintainers-list", Error, Check::Series(recipients::maintainers_list), repo: true,
+        section: Q_LIST,
+        summary: "a mailing list MAINTAINERS names for a file the patch touches is in neither To nor Cc",
+        explanation: "A patch that changes files of other subsystems (networking, tracing, security, \
+...) goes to their lists too, so they can review it and ack it. The lists come from the MAINTAINERS \
+file at HEAD, matched as scripts/get_maintainer.pl matches it (F:/X: patterns, N: and K: regexes). \
+linux-kernel@vger.kernel.org is never required. Checked where the recipients are known (email \
+To/Cc, send-email's header file); each message names the file and entry that brought the list. \
+`bpf-policy recipients --to` prints what is needed; as git's sendemail.toCmd it adds it to each patch.",
+        bad: "To: bpf@vger.kernel.org   (patch changes net/core/filter.c)",
+        good: "To: bpf@vger.kernel.org, netdev@vger.kernel.org"),
+    rule!("maintainers-cc", Warning, Check::Series(recipients::maintainers_cc), repo: true,
+        section: Q_LIST,
+        summary: "a maintainer (M:) of a MAINTAINERS entry covering the patch is in neither To nor Cc",
+        explanation: "Cc the maintainers of every subsystem the patch changes, as MAINTAINERS at HEAD \
+names them (the same entries as maintainers-list). A Cc: line in the message counts. `bpf-policy \
+recipients --cc` prints maintainers, reviewers and Fixes: authors; as git's sendemail.ccCmd it adds \
+them to each patch.",
+        bad: "Cc: (nobody)   (patch changes net/core/filter.c)",
+        good: "Cc: \"David S. Miller\" <davem@davemloft.net>, Eric Dumazet <edumazet@google.com>, ..."),
+    rule!("fixes-author-cc", Warning, Check::Series(recipients::fixes_author_cc), repo: true,
+        section: Q_BUGS,
+        summary: "the author of a commit a Fixes: tag names is in neither To nor Cc",
+        explanation: "Keep the actual authors of the buggy commit in Cc: they know the code and can \
+review the fix (NIPA fails a series that leaves them out). The commit is looked up in this \
+repository; your own commits are exempt. A Cc: line in the message counts.",
+        bad: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")   (its author not in Cc)",
+        good: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")\nCc: Its Author <its.author@example.org>"),
     rule!("verifier-selftests", Warning, Check::Series(content::verifier_selftests), repo: false,
         section: Q_VERIFIER,
         summary: "a verifier change comes with selftests in tools/testing/selftests/bpf/",

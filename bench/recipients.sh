@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of `bpf-policy recipients` beside scripts/get_maintainer.pl on the
+# same patches and the kernel's MAINTAINERS (tests/data/maintainers). Prints medians; nothing
+# here is a test. Usage: bench/recipients.sh [--runs N]
+# Needs: cargo, git, perl, hyperfine (Debian: apt-get install hyperfine).
+set -euo pipefail
+
+runs=30
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2; shift 2 ;;
+	*) echo "usage: $0 [--runs N]" >&2; exit 2 ;;
+	esac
+done
+command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
+command -v perl >/dev/null || { echo "perl is needed to run get_maintainer.pl" >&2; exit 2; }
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+data=$src/tests/data/maintainers
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$src/target/bench}
+(cd "$src" && cargo build --release --quiet -p bpf-policy-cli)
+bin=$CARGO_TARGET_DIR/release/bpf-policy
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for v in GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_COMMON_DIR GIT_CONFIG_PARAMETERS; do unset "$v"; done
+export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
+mkdir -p "$HOME"
+
+# A kernel-like repository: MAINTAINERS committed (bpf-policy reads it from HEAD's tree), and
+# the directories of the patches' files, which get_maintainer.pl looks at with -d.
+repo=$work/linux
+git init -q "$repo"
+cp "$data/MAINTAINERS" "$repo/"
+for p in "$data"/patches/*.patch; do
+	grep -E '^diff --git' "$p" | sed -E 's@^diff --git a/([^ ]+) b/([^ ]+)$@\1\n\2@' |
+		while read -r f; do mkdir -p "$repo/$(dirname "$f")"; done
+done
+git -C "$repo" add MAINTAINERS
+git -C "$repo" -c user.name=A -c user.email=a@example.org commit -q -m init
+
+median() { # hyperfine json -> median ms per command
+	awk -F: '/"command"/ {c=$2} /"median"/ {gsub(/[ ,]/, "", $2); printf "  %-90s %8.2f ms\n", substr(c, 1, 90), $2 * 1000}' "$1"
+}
+
+cd "$repo"
+for name in 34-ten-files 01-net-core-filter; do
+	p=$data/patches/$name.patch
+	echo "== $name ($(grep -c '^diff --git' "$p") files)"
+	hyperfine -N -i --style none --warmup 3 --runs "$runs" --export-json "$work/$name.json" \
+		"$bin recipients $p" \
+		"perl $data/get_maintainer.pl --no-git --no-git-fallback --no-rolestats --no-tree $p" >/dev/null
+	median "$work/$name.json"
+done

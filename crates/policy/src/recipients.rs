@@ -1,0 +1,121 @@
+//! Who must receive a patch: MAINTAINERS' lists, maintainers and reviewers for the files and
+//! keywords of the patch, and the authors of the commits its `Fixes:` tags name.
+//!
+//! Shared by the rules (`maintainers-list`, `maintainers-cc`, `fixes-author-cc`) and by
+//! `bpf-policy recipients`, so what is checked and what is offered are the same addresses.
+
+use crate::item::{Ident, Item};
+use crate::maintainers::{LKML, Lookup, Maintainers, Recipient};
+use crate::repo::{RepoFacts, Resolved};
+
+/// The author of a commit a `Fixes:` tag names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixesAuthor {
+    /// The commit's full id.
+    pub id: String,
+    /// Its subject.
+    pub subject: String,
+    /// Who wrote it.
+    pub author: Ident,
+    /// Line of the tag in the item (0 when read from raw text).
+    pub line: usize,
+}
+
+/// The ids named by `Fixes:` lines of a patch's text, as get_maintainer.pl finds them
+/// (`^Fixes:\s+<6 to 40 hex digits>`), before the diff starts.
+pub fn fixes_ids_in_text(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("diff --git ") || line.starts_with("+++ ") {
+            break;
+        }
+        let Some(rest) = line.strip_prefix("Fixes:") else {
+            continue;
+        };
+        let t = rest.trim_start();
+        if t.len() == rest.len() {
+            continue;
+        }
+        let n = t.bytes().take_while(u8::is_ascii_hexdigit).count().min(40);
+        if n >= 6 {
+            let id = t[..n].to_ascii_lowercase();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
+}
+
+/// The author of the commit `id` names, when it resolves to exactly one commit.
+pub fn author_of(repo: &dyn RepoFacts, id: &str, line: usize) -> Option<FixesAuthor> {
+    let Resolved::Commit(c) = repo.resolve(id) else {
+        return None;
+    };
+    let author = repo.commit_author(&c.id)?;
+    Some(FixesAuthor {
+        id: c.id,
+        subject: c.subject,
+        author,
+        line,
+    })
+}
+
+/// The authors of the commits an item's `Fixes:` tags name.
+pub fn fixes_authors(item: &Item, repo: &dyn RepoFacts) -> Vec<FixesAuthor> {
+    let mut out: Vec<FixesAuthor> = Vec::new();
+    for tag in item.message.trailers_named("Fixes") {
+        let Some(id) = crate::rules::fixes_target_id(&tag.value) else {
+            continue;
+        };
+        if let Some(a) = author_of(repo, &id, tag.line)
+            && !out.iter().any(|o| o.id == a.id)
+        {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// What MAINTAINERS asks for one patch item; None when the item carries no text (a commit
+/// or bare message).
+pub fn lookup_item(m: &Maintainers, item: &Item) -> Option<Lookup> {
+    let text = item.text.as_deref()?;
+    Some(m.lookup(&[text]))
+}
+
+/// Lists that must be addressed: every `L:` found, linux-kernel@vger.kernel.org aside.
+pub fn required_lists(l: &Lookup) -> impl Iterator<Item = &Recipient> {
+    l.lists
+        .iter()
+        .filter(|r| !r.email.eq_ignore_ascii_case(LKML))
+}
+
+/// Lower-case addresses an item is sent to: To, Cc and Bcc, and the message's own `Cc:`
+/// trailers (git send-email adds those unless told not to). None when unknown.
+pub fn addressed(item: &Item) -> Option<Vec<String>> {
+    let r = item.recipients.as_ref()?;
+    let mut v: Vec<String> = r
+        .all()
+        .map(|(a, _)| Ident::parse(a).email.to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    v.extend(
+        item.message
+            .trailers_named("Cc")
+            .map(|t| Ident::parse(&t.value).email.to_lowercase())
+            .filter(|e| !e.is_empty()),
+    );
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixes_ids_as_get_maintainer_reads_them() {
+        let t = "Subject: x\n\nFixes: 0123456789ab (\"bpf: x\")\nFixes:abcdef0 (\"y\")\nFixes: 12345 (\"short\")\n---\ndiff --git a/x b/x\n+Fixes: fedcba987654\n";
+        assert_eq!(fixes_ids_in_text(t), ["0123456789ab"]);
+    }
+}

@@ -1,0 +1,476 @@
+//! Recipients from MAINTAINERS and Fixes: authors: maintainers-list, maintainers-cc,
+//! fixes-author-cc.
+//!
+//! Series rules, so a sendemail-validate run asks for MAINTAINERS once (when the last email
+//! arrives) and a commit-msg run never does; each patch is still judged by its own files and
+//! its own To/Cc, as git's ccCmd/toCmd give each patch its own.
+
+use super::{Context, Out, patches};
+use crate::item::Item;
+use crate::maintainers::{Lookup, Maintainers, Role};
+use crate::message::Line;
+use crate::recipients::{addressed, fixes_authors, lookup_item, required_lists};
+use crate::repo::MaintainersAt;
+
+const TO_CMD: &str = "git config sendemail.toCmd 'bpf-policy recipients --to'";
+const CC_CMD: &str = "git config sendemail.ccCmd 'bpf-policy recipients --cc'";
+
+/// A patch these rules judge: its MAINTAINERS lookup (None without a MAINTAINERS file) and
+/// the addresses it goes to.
+struct Judged<'a> {
+    item: &'a Item,
+    found: Option<Lookup>,
+    to: Vec<String>,
+}
+
+/// The patches to judge. MAINTAINERS is asked for only when some patch has recipients.
+fn judged<'a>(
+    items: &'a [Item],
+    cx: &Context<'_>,
+    out: &mut Out<'_>,
+    report_unreadable: bool,
+) -> Vec<Judged<'a>> {
+    let Some(repo) = cx.repo else {
+        return Vec::new();
+    };
+    let candidates: Vec<(&Item, Vec<String>)> = patches(items)
+        .filter(|i| i.text.is_some())
+        .filter_map(|i| addressed(i).map(|a| (i, a)))
+        .collect();
+    let Some((first, _)) = candidates.first() else {
+        return Vec::new();
+    };
+    let m: Option<&Maintainers> = match repo.maintainers_parsed() {
+        MaintainersAt::Parsed(m) => Some(m),
+        MaintainersAt::Absent => None,
+        MaintainersAt::Unreadable(why) => {
+            if report_unreadable {
+                out.fail(
+                    first,
+                    Some(&first.subject_line()),
+                    format!("the recipients could not be checked: {why}"),
+                    Some("check that HEAD and its MAINTAINERS file can be read (`git show HEAD:MAINTAINERS`)".into()),
+                );
+            }
+            return Vec::new();
+        }
+    };
+    candidates
+        .into_iter()
+        // Only patches in scope get here: check_scoped hands series rules the BPF and
+        // netdev patches of the series (POLICY.md, Scope).
+        .map(|(item, to)| Judged {
+            item,
+            found: m.and_then(|m| lookup_item(m, item)),
+            to,
+        })
+        .collect()
+}
+
+/// The line a finding about the recipients points at: the first To/Cc line, else the subject.
+fn recipients_line(item: &Item) -> Line {
+    item.recipients
+        .as_ref()
+        .and_then(|r| r.all().next())
+        .filter(|(_, no)| *no > 0)
+        .map(|(_, no)| Line {
+            no: *no,
+            text: String::new(),
+        })
+        .unwrap_or_else(|| item.subject_line())
+}
+
+fn has(to: &[String], email: &str) -> bool {
+    to.iter().any(|a| a.eq_ignore_ascii_case(email))
+}
+
+/// maintainers-list
+pub(super) fn maintainers_list(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
+    for j in judged(items, cx, out, true) {
+        let Some(found) = &j.found else { continue };
+        for list in required_lists(found) {
+            if has(&j.to, &list.email) {
+                continue;
+            }
+            out.fail(
+                j.item,
+                Some(&recipients_line(j.item)),
+                format!(
+                    "{} is in neither To: nor Cc:; MAINTAINERS lists it for {} ({})",
+                    list.email, list.via, list.entry
+                ),
+                Some(format!(
+                    "git send-email --to={} ...; or let git add every list for each patch: \
+                     {TO_CMD} (with b4: b4 prep --auto-to-cc)",
+                    list.email
+                )),
+            );
+        }
+    }
+}
+
+/// maintainers-cc
+pub(super) fn maintainers_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
+    for j in judged(items, cx, out, false) {
+        // One finding per entry, naming everyone of it who is missing.
+        let Some(found) = &j.found else { continue };
+        let mut by_entry: Vec<(&str, String, Vec<&str>)> = Vec::new();
+        for p in &found.people {
+            if p.role != Role::Maintainer || has(&j.to, &p.email) {
+                continue;
+            }
+            match by_entry.iter_mut().find(|(e, _, _)| *e == p.entry) {
+                Some((_, _, who)) => who.push(&p.display),
+                None => by_entry.push((&p.entry, p.via.to_string(), vec![&p.display])),
+            }
+        }
+        for (entry, via, who) in by_entry {
+            out.fail(
+                j.item,
+                Some(&recipients_line(j.item)),
+                format!(
+                    "not in To: or Cc:, maintainer{} of {entry} (for {via}): {}",
+                    if who.len() > 1 { "s" } else { "" },
+                    who.join(", ")
+                ),
+                Some(format!(
+                    "git send-email --cc='{}' ...; or let git add them for each patch: {CC_CMD}",
+                    who.join("' --cc='")
+                )),
+            );
+        }
+    }
+}
+
+/// fixes-author-cc
+pub(super) fn fixes_author_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
+    let Some(repo) = cx.repo else { return };
+    for j in judged(items, cx, out, false) {
+        for a in fixes_authors(j.item, repo) {
+            if a.author.email.is_empty()
+                || has(&j.to, &a.author.email)
+                || j.item
+                    .author
+                    .as_ref()
+                    .is_some_and(|me| me.same_person(&a.author))
+            {
+                continue;
+            }
+            let tag = j
+                .item
+                .message
+                .trailers_named("Fixes")
+                .find(|t| t.line == a.line)
+                .map(|t| Line {
+                    no: t.line,
+                    text: t.raw.clone(),
+                });
+            out.fail(
+                j.item,
+                tag.as_ref().or(Some(&recipients_line(j.item))),
+                format!(
+                    "{} wrote commit {} (\"{}\") that this patch fixes, and is in neither To: nor Cc:",
+                    a.author,
+                    &a.id[..12.min(a.id.len())],
+                    a.subject
+                ),
+                Some(format!(
+                    "keep the author of the broken commit in the loop: add `Cc: {}` above the \
+                     Signed-off-by: lines, or git send-email --cc='{}'; {CC_CMD} adds them",
+                    a.author, a.author
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use crate::email::Email;
+    use crate::item::Ident;
+    use crate::repo::{CommitInfo, RepoFacts, Resolved};
+    use crate::{Config, Context, Diagnostic, Item, check};
+
+    use super::*;
+
+    const MAINTAINERS: &str = "\
+BPF [GENERAL]
+M:\tAlexei Starovoitov <ast@kernel.org>
+R:\tA Reviewer <rev@example.org>
+L:\tbpf@vger.kernel.org
+F:\tkernel/bpf/
+K:\t(?:\\b|_)bpf(?:\\b|_)
+
+NETWORKING [GENERAL]
+M:\t\"David S. Miller\" <davem@davemloft.net>
+M:\tJakub Kicinski <kuba@kernel.org>
+L:\tnetdev@vger.kernel.org
+F:\tnet/
+
+NETFILTER
+M:\tPablo <pablo@netfilter.org>
+L:\tnetfilter-devel@vger.kernel.org
+F:\tnet/netfilter/
+
+THE REST
+M:\tLinus Torvalds <torvalds@linux-foundation.org>
+L:\tlinux-kernel@vger.kernel.org
+F:\t*
+F:\t*/
+";
+
+    struct Fake {
+        m: Option<Maintainers>,
+        unreadable: bool,
+        asked: Cell<usize>,
+    }
+
+    impl RepoFacts for Fake {
+        fn resolve(&self, id: &str) -> Resolved {
+            if "0123456789abcdef".starts_with(id) {
+                Resolved::Commit(CommitInfo {
+                    id: "0123456789abcdef0123456789abcdef01234567".into(),
+                    subject: "bpf: Add the broken thing".into(),
+                })
+            } else {
+                Resolved::Missing("no".into())
+            }
+        }
+        fn is_ancestor(&self, _: &str, _: Option<&str>) -> Option<bool> {
+            Some(true)
+        }
+        fn release_tags(&self) -> Vec<String> {
+            Vec::new()
+        }
+        fn maintainers_parsed(&self) -> MaintainersAt<'_> {
+            self.asked.set(self.asked.get() + 1);
+            match &self.m {
+                _ if self.unreadable => MaintainersAt::Unreadable("the object is corrupt"),
+                Some(m) => MaintainersAt::Parsed(m),
+                None => MaintainersAt::Absent,
+            }
+        }
+        fn commit_author(&self, id: &str) -> Option<Ident> {
+            id.starts_with("0123456789ab").then(|| Ident {
+                name: "Bug Author".into(),
+                email: "bug.author@example.org".into(),
+            })
+        }
+    }
+
+    fn fake() -> Fake {
+        Fake {
+            m: Some(Maintainers::parse(MAINTAINERS)),
+            unreadable: false,
+            asked: Cell::new(0),
+        }
+    }
+
+    fn email(subject: &str, headers: &str, trailers: &str, files: &[&str]) -> Item {
+        let mut diff = String::new();
+        for f in files {
+            diff.push_str(&format!(
+                "diff --git a/{f} b/{f}\n--- a/{f}\n+++ b/{f}\n@@ -1 +1 @@\n-a\n+b\n"
+            ));
+        }
+        let text = format!(
+            "From: Me <me@example.org>\n{headers}Subject: {subject}\n\nWhy it is needed.\n\n{trailers}Signed-off-by: Me <me@example.org>\n---\n{diff}"
+        );
+        match Email::parse(text.as_bytes(), 1) {
+            Ok(e) => Item::from_email("p.patch", e),
+            Err(e) => Item::from_message(format!("{e}"), b"", &Default::default()),
+        }
+    }
+
+    fn run(items: &[Item], repo: &Fake, rule: &str) -> Vec<Diagnostic> {
+        let cx = Context {
+            tree: None,
+            repo: Some(repo),
+            ..Context::default()
+        };
+        check(items, &cx, &Config::default())
+            .into_iter()
+            .filter(|d| d.rule == rule)
+            .collect()
+    }
+
+    const BOTH: &[&str] = &["net/core/filter.c", "kernel/bpf/core.c"];
+
+    #[test]
+    fn a_list_of_a_touched_subsystem_is_required() {
+        let r = fake();
+        let item = email(
+            "[PATCH bpf-next] bpf: x",
+            "To: bpf@vger.kernel.org\n",
+            "",
+            BOTH,
+        );
+        let d = run(std::slice::from_ref(&item), &r, "maintainers-list");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, crate::Severity::Error);
+        assert!(
+            d[0].message.contains("netdev@vger.kernel.org")
+                && d[0].message.contains("net/core/filter.c")
+                && d[0].message.contains("NETWORKING [GENERAL]"),
+            "{}",
+            d[0].message
+        );
+        let ok = email(
+            "[PATCH bpf-next] bpf: x",
+            "To: bpf@vger.kernel.org\nCc: Netdev <NETDEV@vger.kernel.org>\n",
+            "",
+            BOTH,
+        );
+        assert!(run(&[ok], &r, "maintainers-list").is_empty());
+    }
+
+    #[test]
+    fn maintainers_warned_per_entry_and_cc_trailers_count() {
+        let r = fake();
+        let item = email(
+            "[PATCH bpf-next] bpf: x",
+            "To: bpf@vger.kernel.org, netdev@vger.kernel.org\n",
+            "Cc: Alexei Starovoitov <ast@kernel.org>\n",
+            BOTH,
+        );
+        let d = run(std::slice::from_ref(&item), &r, "maintainers-cc");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, crate::Severity::Warning);
+        assert!(d[0].message.contains(
+            "\"David S. Miller\" <davem@davemloft.net>, Jakub Kicinski <kuba@kernel.org>"
+        ));
+        assert!(
+            !d[0].message.contains("torvalds"),
+            "THE REST's maintainer is never asked for"
+        );
+    }
+
+    #[test]
+    fn fixes_authors_belong_in_cc() -> Result<(), String> {
+        let r = fake();
+        let fix = |cc: &str| {
+            email(
+                "[PATCH bpf] bpf: Fix x",
+                "To: bpf@vger.kernel.org, netdev@vger.kernel.org\n",
+                &format!("Fixes: 0123456789ab (\"bpf: Add the broken thing\")\n{cc}"),
+                BOTH,
+            )
+        };
+        let d = run(&[fix("")], &r, "fixes-author-cc");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("Bug Author <bug.author@example.org>"));
+        assert!(
+            d[0].snippet
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Fixes:"))
+        );
+        assert!(
+            run(
+                &[fix("Cc: bug.author@example.org\n")],
+                &r,
+                "fixes-author-cc"
+            )
+            .is_empty()
+        );
+        // Fixing your own commit: you are the sender.
+        let own = fix("")
+            .text
+            .map(|t| {
+                t.replace(
+                    "From: Me <me@example.org>",
+                    "From: Bug Author <BUG.author@example.org>",
+                )
+            })
+            .ok_or("no text")?;
+        let own = Item::from_email(
+            "own.patch",
+            Email::parse(own.as_bytes(), 1).map_err(|e| e.to_string())?,
+        );
+        assert!(run(&[own], &r, "fixes-author-cc").is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_recipients_never_read_maintainers() {
+        let r = fake();
+        let item = email("[PATCH bpf-next] bpf: x", "", "", BOTH);
+        assert!(run(&[item], &r, "maintainers-list").is_empty());
+        let msg = Item::from_message("COMMIT_EDITMSG", b"bpf: x\n\nWhy.\n", &Default::default());
+        let cx = Context {
+            tree: None,
+            repo: Some(&r),
+            ..Context::default()
+        };
+        let _ = check(&[msg], &cx, &Config::default());
+        assert_eq!(r.asked.get(), 0);
+    }
+
+    #[test]
+    fn per_email_checks_never_read_maintainers() {
+        // sendemail-validate runs item rules at each email and series rules once, at the
+        // last: MAINTAINERS is asked for only then.
+        let r = fake();
+        let item = email(
+            "[PATCH bpf-next] bpf: x",
+            "To: bpf@vger.kernel.org\n",
+            "",
+            BOTH,
+        );
+        let cx = Context {
+            tree: None,
+            repo: Some(&r),
+            ..Context::default()
+        };
+        let items = [item];
+        let _ =
+            crate::rules::check_scoped(&items, &cx, &Config::default(), crate::rules::Scope::Items);
+        assert_eq!(r.asked.get(), 0);
+        let d = crate::rules::check_scoped(
+            &items,
+            &cx,
+            &Config::default(),
+            crate::rules::Scope::Series,
+        );
+        assert!(d.iter().any(|d| d.rule == "maintainers-list"));
+        assert!(r.asked.get() > 0);
+    }
+
+    #[test]
+    fn other_subsystems_trees_are_out_of_scope() {
+        let r = fake();
+        let nf = email(
+            "[PATCH wireless-next] netfilter: x",
+            "To: netfilter-devel@vger.kernel.org\n",
+            "",
+            &["net/netfilter/core.c"],
+        );
+        assert!(run(&[nf], &r, "maintainers-list").is_empty());
+        // No tree, but BPF files: in scope.
+        let plain = email(
+            "[PATCH] bpf: x",
+            "To: linux-kernel@vger.kernel.org\n",
+            "",
+            BOTH,
+        );
+        assert_eq!(run(&[plain], &r, "maintainers-list").len(), 2);
+    }
+
+    #[test]
+    fn an_unreadable_maintainers_fails_closed() {
+        let r = Fake {
+            unreadable: true,
+            ..fake()
+        };
+        let item = email(
+            "[PATCH bpf-next] bpf: x",
+            "To: bpf@vger.kernel.org\n",
+            "",
+            BOTH,
+        );
+        let d = run(&[item], &r, "maintainers-list");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("could not be checked"));
+    }
+}
