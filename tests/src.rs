@@ -31,6 +31,9 @@ pub fn hermetic<'a>(cmd: &'a mut Command, home: &Path) -> &'a mut Command {
     for v in GIT_ENV {
         cmd.env_remove(v);
     }
+    // `cargo test` sets CARGO_HOME, whose bin directory is on PATH: install.sh would put its
+    // link there, outside the test's HOME. A test that builds sets it again itself.
+    cmd.env_remove("CARGO_HOME");
     cmd.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -237,4 +240,56 @@ pub fn tools_path() -> Result<std::ffi::OsString, String> {
         std::env::join_paths(paths).map_err(|e| e.to_string())
     })
     .clone()
+}
+
+/// The npm hook managers the installer tests chain, pinned to the versions they were written
+/// against.
+const NODE_TOOLS: &[&str] = &["husky@9.1.7", "lefthook@2.2.2"];
+
+/// A `node_modules` directory holding husky and lefthook (whose package ships the lefthook
+/// binary): installed once with npm under target/e2e/node (`.ci/run` does it first), without
+/// their install scripts, which would set up hooks of their own.
+pub fn node_modules() -> Result<&'static Path, String> {
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let prefix = workspace_root().join("target").join("e2e").join("node");
+        let modules = prefix.join("node_modules");
+        if modules.join("husky/index.js").is_file() && lefthook_in(&modules).is_some() {
+            return Ok(modules);
+        }
+        std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
+        let out = Command::new("npm")
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--ignore-scripts",
+                "--loglevel=error",
+                "--prefix",
+            ])
+            .arg(&prefix)
+            .args(NODE_TOOLS)
+            .output()
+            .map_err(|e| format!("npm (for {NODE_TOOLS:?}; .ci/run installs it): {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "npm install {NODE_TOOLS:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(modules)
+    })
+    .as_ref()
+    .map(PathBuf::as_path)
+    .map_err(Clone::clone)
+}
+
+/// The lefthook binary npm installed (a package per platform, `lefthook-<os>-<cpu>`).
+pub fn lefthook_in(modules: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(modules)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("lefthook-"))
+        .map(|e| e.path().join("bin").join("lefthook"))
+        .find(|p| p.is_file())
 }

@@ -36,6 +36,9 @@ impl HookName {
 pub fn run(hook: HookName, args: &[OsString]) -> u8 {
     let program = locate(hook.program());
     let mut cmd = Command::new(&program);
+    // Only install.sh's hook scripts set it; a hook manager's run is never subject to the
+    // marker check, whatever environment it inherited.
+    cmd.env_remove("BPF_POLICY_SHIM");
     let mut refs = None;
     if matches!(hook, HookName::PrePush) && args.is_empty() && env("PRE_COMMIT").is_some() {
         match pre_commit_push() {

@@ -85,6 +85,42 @@ fn warn_config(hook: &str, session: Session) -> Session {
     session
 }
 
+/// Set by install.sh's hook scripts (hooks/) for the hook program they run, and by nothing else:
+/// `bpf-policy hook ...` (pre-commit) and direct calls are not affected by the marker below.
+pub const SHIM_ENV: &str = "BPF_POLICY_SHIM";
+
+/// Whether a hook run through install.sh's script has nothing to do here: the script sits in a
+/// hooks directory that repositories install.sh was never run for use too (a `core.hooksPath`
+/// in the global config), and this repository's config has no `bpf-policy.installed` marker
+/// (install.sh writes it). Says so in one line. Reads the config already loaded: no git process.
+pub fn not_installed_here(hook: &str, repo: Option<&Repo>) -> bool {
+    if std::env::var_os(SHIM_ENV).is_none_or(|v| v.is_empty()) {
+        return false;
+    }
+    let Some(repo) = repo else {
+        return false; // no repository to ask: check, as without the script
+    };
+    let installed = repo
+        .policy_config()
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "bpf-policy.installed")
+        .is_some_and(|(_, v)| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "1"
+            )
+        });
+    if !installed {
+        say(
+            hook,
+            "not installed for this repository (no bpf-policy.installed in its git config), so \
+             nothing is checked; install.sh --repo DIR installs it there",
+        );
+    }
+    !installed
+}
+
 /// With `BPF_POLICY_VERBOSE` set (non-empty, not `0`), say for each item whether the BPF and
 /// netdev rules govern it and why (POLICY.md, Scope); the hooks are quiet about it otherwise.
 pub fn explain_scope(hook: &str, session: &Session, items: &[bpf_policy::Item]) {

@@ -50,6 +50,11 @@ impl Config {
             let Some(rest) = lower.strip_prefix("bpf-policy.") else {
                 continue;
             };
+            if rest == "installed" {
+                // install.sh's marker: the hooks are installed for this repository (read by
+                // the hook programs, not a rule setting).
+                continue;
+            }
             if rest == "treeref" {
                 // The target tree's branch for applies-to-tree; the repository reads it.
             } else if rest == "tree" {

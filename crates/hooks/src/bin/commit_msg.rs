@@ -15,8 +15,8 @@ use bpf_policy::rules::Scope;
 use bpf_policy::{Diagnostic, Item, Severity};
 use bpf_policy_hooks::invocation::{self, FileHints, Reading};
 use bpf_policy_hooks::{
-    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, explain_scope, open_session, quote_path, read_input,
-    report, say,
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, explain_scope, not_installed_here, open_session,
+    quote_path, read_input, report, say,
 };
 use bpf_policy_repo::{PendingCommit, Repo, Session};
 
@@ -41,6 +41,9 @@ fn run() -> u8 {
         return EXIT_UNUSABLE;
     };
     let mut session = open_session(HOOK);
+    if not_installed_here(HOOK, session.repo.as_ref()) {
+        return EXIT_OK;
+    }
     if let Some(r) = &session.repo
         && merge_in_progress(r.git_dir())
     {

@@ -10,7 +10,9 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use bpf_policy::item::Item;
-use bpf_policy_hooks::{EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_push_session, report, say};
+use bpf_policy_hooks::{
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, not_installed_here, open_push_session, report, say,
+};
 use bpf_policy_repo::{PushKind, PushTarget, PushUpdate};
 
 const HOOK: &str = "pre-push";
@@ -53,6 +55,9 @@ fn run() -> u8 {
     let Some(session) = open_push_session(HOOK, target) else {
         return EXIT_UNUSABLE;
     };
+    if not_installed_here(HOOK, session.repo.as_ref()) {
+        return EXIT_OK;
+    }
     let (Some(repo), Some((_, kind))) = (&session.repo, &session.push) else {
         return EXIT_UNUSABLE;
     };

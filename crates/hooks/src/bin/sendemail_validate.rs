@@ -17,7 +17,8 @@ use bpf_policy::rules::Scope;
 use bpf_policy::sent::{SendFacts, SentEntry};
 use bpf_policy_hooks::sendemail::{SendEmail, find_send_email};
 use bpf_policy_hooks::{
-    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, open_session, read_input, report, say,
+    EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, not_installed_here, open_session, read_input, report,
+    say,
 };
 use bpf_policy_repo::state::{StateDir, StateError};
 use bpf_policy_repo::{SentLog, Session, now};
@@ -42,6 +43,9 @@ fn run() -> u8 {
         return EXIT_UNUSABLE;
     };
     let session = open_session(HOOK);
+    if not_installed_here(HOOK, session.repo.as_ref()) {
+        return EXIT_OK;
+    }
     let origin = patch.display().to_string();
     let header = match &header_file {
         Some(h) => match std::fs::read(h) {
