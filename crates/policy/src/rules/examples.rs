@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::email::Email;
 use crate::item::{FileChange, Ident, Item};
 use crate::message::ParseOptions;
-use crate::repo::{CommitInfo, Reach, RepoFacts, Resolved};
+use crate::repo::{AncestryQuery, CommitInfo, Reach, RepoFacts, Resolved};
 use crate::sent::{Applies, SendFacts, SentEntry, TreeCheck};
 use crate::tree::{Tree, TreeSource};
 
@@ -45,18 +45,22 @@ fn kernel_tree() -> Fake {
 }
 
 impl RepoFacts for Fake {
-    fn resolve(&self, id: &str) -> Resolved {
-        if TARGET.starts_with(id) {
-            Resolved::Commit(CommitInfo {
-                id: TARGET.to_owned(),
-                subject: "bpf: Add map refcounting".to_owned(),
+    fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
+        ids.iter()
+            .map(|id| {
+                if TARGET.starts_with(id) {
+                    Resolved::Commit(CommitInfo {
+                        id: TARGET.to_owned(),
+                        subject: "bpf: Add map refcounting".to_owned(),
+                    })
+                } else {
+                    Resolved::Missing("not here".to_owned())
+                }
             })
-        } else {
-            Resolved::Missing("not here".to_owned())
-        }
+            .collect()
     }
-    fn is_ancestor(&self, _: &str, _: Option<&str>) -> Option<bool> {
-        Some(true)
+    fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
+        vec![Some(true); queries.len()]
     }
     fn release_tags(&self) -> Vec<String> {
         self.tags.iter().map(|t| (*t).to_owned()).collect()
@@ -680,11 +684,11 @@ fn a_patch_without_a_tree_is_ours_by_files_or_recipients() {
 fn maintainers_of_our_entries_put_a_patch_in_scope() {
     struct WithMaintainers(Fake);
     impl RepoFacts for WithMaintainers {
-        fn resolve(&self, id: &str) -> Resolved {
-            self.0.resolve(id)
+        fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
+            self.0.resolve_all(ids)
         }
-        fn is_ancestor(&self, a: &str, d: Option<&str>) -> Option<bool> {
-            self.0.is_ancestor(a, d)
+        fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            self.0.ancestors(queries)
         }
         fn release_tags(&self) -> Vec<String> {
             Vec::new()

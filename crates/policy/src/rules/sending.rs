@@ -204,11 +204,13 @@ mod tests {
     /// The sending rules need a repository (the log is kept in one); this one knows nothing.
     struct NoFacts;
     impl crate::repo::RepoFacts for NoFacts {
-        fn resolve(&self, _: &str) -> crate::repo::Resolved {
-            crate::repo::Resolved::Missing(String::new())
+        fn resolve_all(&self, ids: &[&str]) -> Vec<crate::repo::Resolved> {
+            ids.iter()
+                .map(|_| crate::repo::Resolved::Missing(String::new()))
+                .collect()
         }
-        fn is_ancestor(&self, _: &str, _: Option<&str>) -> Option<bool> {
-            None
+        fn ancestors(&self, qs: &[crate::repo::AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            qs.iter().map(|_| None).collect()
         }
         fn release_tags(&self) -> Vec<String> {
             Vec::new()
