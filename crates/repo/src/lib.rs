@@ -28,20 +28,23 @@ mod pending;
 mod push;
 mod range;
 mod revs;
+mod sending;
 mod session;
 mod settings;
+pub mod state;
 
 pub use error::RepoError;
 pub use pending::PendingCommit;
 pub use push::{BadPushLine, PushKind, PushTarget, PushUpdate};
 pub use range::CommitData;
+pub use sending::{SentLog, now};
 pub use session::Session;
 pub use settings::global_policy_config;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bpf_policy::item::FileChange;
 use bpf_policy::maintainers::Maintainers;
@@ -92,6 +95,19 @@ impl Repo {
     /// The git directory (for a linked worktree, its own one under `.git/worktrees/`).
     pub fn git_dir(&self) -> &Path {
         &self.cmd.git_dir
+    }
+
+    /// The repository's shared git directory: for a linked worktree the main one (its
+    /// `commondir` file says where), else the git directory itself.
+    pub fn common_dir(&self) -> PathBuf {
+        let gd = self.git_dir();
+        match std::fs::read_to_string(gd.join("commondir")) {
+            Ok(c) if !c.trim().is_empty() => {
+                let p = gd.join(c.trim_end_matches(['\n', '\r']));
+                std::fs::canonicalize(&p).unwrap_or(p)
+            }
+            _ => gd.to_owned(),
+        }
     }
 
     /// The top of the working tree; None for a bare repository.

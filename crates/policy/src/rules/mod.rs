@@ -43,6 +43,7 @@ mod id;
 mod message;
 mod pull;
 mod recipients;
+mod sending;
 mod series;
 mod subject;
 
@@ -53,6 +54,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::item::{Item, ItemKind};
 use crate::message::Line;
 use crate::repo::RepoFacts;
+use crate::sent::SendFacts;
 use crate::tree::{Tree, TreeSource};
 
 pub(crate) use fixes::target_id as fixes_target_id;
@@ -111,6 +113,13 @@ pub struct Context<'a> {
     pub tree: Option<(Tree, &'a TreeSource)>,
     /// The repository, when there is one.
     pub repo: Option<&'a dyn RepoFacts>,
+    /// The items are everything one send carries (git send-email's whole run), so a lone
+    /// part of an `n/m` series is a partial resend. Elsewhere (`check` of one file, b4's
+    /// one patch at a time) a lone part is judged by item rules only.
+    pub whole_send: bool,
+    /// What sendemail-validate knows about this send (send log, clock, thread, target
+    /// tree); the sending rules stay silent without it.
+    pub send: Option<&'a SendFacts>,
 }
 
 impl std::fmt::Debug for Context<'_> {
@@ -118,6 +127,8 @@ impl std::fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("tree", &self.tree)
             .field("repo", &self.repo.is_some())
+            .field("whole_send", &self.whole_send)
+            .field("send", &self.send.is_some())
             .finish()
     }
 }
@@ -183,6 +194,17 @@ impl Out<'_> {
         help: Option<String>,
     ) {
         self.emit(self.info.severity, item, line, message, help);
+    }
+
+    /// Report as a note, whatever the rule's severity (something it could not check).
+    pub fn note(
+        &mut self,
+        item: &Item,
+        line: Option<&Line>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.emit(Severity::Note, item, line, message, help);
     }
 
     /// Report one step below the rule's default (the lenient half of a mixed rule).
@@ -411,6 +433,10 @@ pub static RULES: &[&Rule] = &[
     &series::SERIES_CHANGELOG,
     &series::CHANGELOG_PLACEMENT,
     &series::RECIPIENT_LIST,
+    &sending::REPOST_TOO_SOON,
+    &sending::NEW_VERSION_THREAD,
+    &sending::VERSION_SEQUENCE,
+    &sending::APPLIES_TO_TREE,
     &recipients::MAINTAINERS_LIST,
     &recipients::MAINTAINERS_CC,
     &recipients::FIXES_AUTHOR_CC,

@@ -327,6 +327,7 @@ F:\t*/
         let cx = Context {
             tree: None,
             repo: Some(repo),
+            ..Context::default()
         };
         check(items, &cx, &Config::default())
             .into_iter()
@@ -439,6 +440,7 @@ F:\t*/
         let cx = Context {
             tree: None,
             repo: Some(&r),
+            ..Context::default()
         };
         let _ = check(&[msg], &cx, &Config::default());
         assert_eq!(r.asked.get(), 0);
@@ -458,6 +460,7 @@ F:\t*/
         let cx = Context {
             tree: None,
             repo: Some(&r),
+            ..Context::default()
         };
         let items = [item];
         let _ =
