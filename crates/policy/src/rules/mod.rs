@@ -475,6 +475,10 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), n, "duplicate rule ids");
+        // Every id has its rule and the list keeps the ids' order: `find_rule` answers for
+        // every id a user can name.
+        let listed: Vec<RuleId> = RULES.iter().map(|r| r.info.id).collect();
+        assert_eq!(listed, RuleId::ALL);
         for r in RULES {
             assert!(
                 r.info
