@@ -52,12 +52,6 @@ pub trait RepoFacts {
         None
     }
 
-    /// The text of the repository's MAINTAINERS (at HEAD), when it has one. Scope detection
-    /// reads the BPF and networking entries from it.
-    fn maintainers(&self) -> Option<&str> {
-        None
-    }
-
     /// Whether the current branch is managed by `b4 prep` (its prefixes are set with
     /// `b4 prep --set-prefixes`, not `git format-patch --subject-prefix`).
     fn b4_branch(&self) -> bool {
@@ -70,8 +64,9 @@ pub trait RepoFacts {
         Reach::default()
     }
 
-    /// MAINTAINERS at HEAD, read and parsed at most once per process. The default (for
-    /// fakes and backends without a tree) is that there is none.
+    /// MAINTAINERS at HEAD, read at most once per process: scope detection reads the BPF
+    /// and networking entries from it, the recipients rules match patches against it. The
+    /// default (for fakes and backends without a tree) is that there is none.
     fn maintainers_parsed(&self) -> MaintainersAt<'_> {
         MaintainersAt::Absent
     }
@@ -116,7 +111,7 @@ pub fn is_kernel_tags(tags: &[String]) -> bool {
 pub enum MaintainersAt<'a> {
     /// HEAD's tree has no MAINTAINERS (not a kernel tree, or no commit yet).
     Absent,
-    /// Parsed, shared by every rule of the run.
+    /// Read (and indexed on first need), shared by every rule of the run.
     Parsed(&'a crate::maintainers::Maintainers),
     /// It exists but could not be read; the string says why.
     Unreadable(&'a str),

@@ -367,12 +367,6 @@ impl GitCmd {
         })
     }
 
-    /// A file of HEAD's tree, when HEAD and the file exist.
-    pub fn head_file(&self, path: &str) -> Result<Option<Vec<u8>>, RepoError> {
-        let out = self.run(&["cat-file", "blob", &format!("HEAD:{path}")], None)?;
-        Ok(out.status.success().then_some(out.stdout))
-    }
-
     pub fn tag_names(&self) -> Result<Vec<String>, RepoError> {
         let out = self.run_ok(
             &["for-each-ref", "--format=%(refname)", "refs/tags/v*"],

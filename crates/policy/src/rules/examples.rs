@@ -617,24 +617,12 @@ fn a_patch_without_a_tree_is_ours_by_files_or_recipients() {
 
 #[test]
 fn maintainers_of_our_entries_put_a_patch_in_scope() {
-    struct WithMaintainers(Fake);
-    impl RepoFacts for WithMaintainers {
-        fn resolve(&self, id: &str) -> Resolved {
-            self.0.resolve(id)
-        }
-        fn is_ancestor(&self, a: &str, d: Option<&str>) -> Option<bool> {
-            self.0.is_ancestor(a, d)
-        }
-        fn release_tags(&self) -> Vec<String> {
-            Vec::new()
-        }
-        fn maintainers(&self) -> Option<&str> {
-            Some(
-                "BPF [GENERAL]\nM:\tAlexei Starovoitov <ast@kernel.org>\nL:\tbpf@vger.kernel.org\nF:\tkernel/bpf/\n\nEXT4\nM:\tTed <tytso@mit.edu>\nF:\tfs/ext4/\n",
-            )
-        }
-    }
-    let repo = WithMaintainers(Fake::default());
+    let repo = Fake {
+        maintainers: Some(crate::maintainers::Maintainers::parse(
+            "BPF [GENERAL]\nM:\tAlexei Starovoitov <ast@kernel.org>\nL:\tbpf@vger.kernel.org\nF:\tkernel/bpf/\n\nEXT4\nM:\tTed <tytso@mit.edu>\nF:\tfs/ext4/\n",
+        )),
+        ..Fake::default()
+    };
     let cx = Context {
         tree: None,
         repo: Some(&repo),
