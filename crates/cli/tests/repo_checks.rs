@@ -473,3 +473,90 @@ fn merge_window_from_release_tags() -> TestResult {
     assert_eq!(diags(&out), vec![]);
     Ok(())
 }
+
+/// Every kind of Fixes: tag at once: the rule gathers them and the repository answers them in
+/// one batch; each is still judged on its own, in a message and across a range of commits.
+#[test]
+fn many_fixes_tags_in_one_batch_are_each_judged() -> TestResult {
+    let r = Repo::new()?;
+    let (bug, side) = history(&r)?;
+    let tags = format!(
+        "Fixes: {} (\"bpf: Add map refcounting\")\nFixes: {} (\"bpf: Side work\")\nFixes: 0123456789ab (\"bpf: Elsewhere\")\nFixes: {} (\"bpf: Wrong title\")",
+        &bug[..12],
+        &side[..12],
+        &bug[..12]
+    );
+    let out = run(
+        &r,
+        r.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as",
+            "message",
+            &message_file(&r, &fix_message(&tags))?,
+        ],
+    )?;
+    let mut d: Vec<(String, String)> = diags(&out)
+        .into_iter()
+        .filter(|d| d.0 == "fixes-commit")
+        .map(|d| (d.1, d.2))
+        .collect();
+    d.sort();
+    assert_eq!(d.len(), 3, "{d:?}");
+    assert!(
+        d[0].0 == "error" && d[0].1.contains("not an ancestor") && d[0].1.contains(&side[..12]),
+        "{d:?}"
+    );
+    assert!(
+        d[1].0 == "error" && d[1].1.contains("title does not match"),
+        "{d:?}"
+    );
+    assert!(
+        d[2].0 == "warning" && d[2].1.contains("could not verify"),
+        "{d:?}"
+    );
+
+    // Two new commits, each naming the other's ancestry: the newer one may name the older
+    // one, the older one cannot name the newer.
+    let first = r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &fix_message(&format!(
+            "Fixes: {} (\"bpf: Add map refcounting\")",
+            &bug[..12]
+        )),
+    )?;
+    r.commit(
+        "kernel/bpf/b.c",
+        "b\n",
+        &fix_message(&format!(
+            "Fixes: {} (\"bpf: Fix a double free\")\nFixes: {} (\"bpf: Side work\")",
+            &first[..12],
+            &side[..12]
+        )),
+    )?;
+    let out = run(
+        &r,
+        r.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--range",
+            &format!("{bug}..HEAD"),
+        ],
+    )?;
+    let d: Vec<String> = diags(&out)
+        .into_iter()
+        .filter(|d| d.0 == "fixes-commit")
+        .map(|d| d.2)
+        .collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].contains("not an ancestor") && d[0].contains(&side[..12]),
+        "{d:?}"
+    );
+    Ok(())
+}

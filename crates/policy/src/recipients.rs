@@ -49,7 +49,11 @@ pub fn fixes_ids_in_text(text: &str) -> Vec<String> {
 
 /// The author of the commit `id` names, when it resolves to exactly one commit.
 pub fn author_of(repo: &dyn RepoFacts, id: &str, line: usize) -> Option<FixesAuthor> {
-    let Resolved::Commit(c) = repo.resolve(id) else {
+    author_of_resolved(repo, repo.resolve_all(&[id]).pop()?, line)
+}
+
+fn author_of_resolved(repo: &dyn RepoFacts, r: Resolved, line: usize) -> Option<FixesAuthor> {
+    let Resolved::Commit(c) = r else {
         return None;
     };
     let author = repo.commit_author(&c.id)?;
@@ -64,11 +68,15 @@ pub fn author_of(repo: &dyn RepoFacts, id: &str, line: usize) -> Option<FixesAut
 /// The authors of the commits an item's `Fixes:` tags name.
 pub fn fixes_authors(item: &Item, repo: &dyn RepoFacts) -> Vec<FixesAuthor> {
     let mut out: Vec<FixesAuthor> = Vec::new();
-    for tag in item.message.trailers_named("Fixes") {
-        let Some(id) = crate::rules::fixes_target_id(&tag.value) else {
-            continue;
-        };
-        if let Some(a) = author_of(repo, &id, tag.line)
+    // Every id resolved in one question.
+    let tags: Vec<(String, usize)> = item
+        .message
+        .trailers_named("Fixes")
+        .filter_map(|tag| Some((crate::rules::fixes_target_id(&tag.value)?, tag.line)))
+        .collect();
+    let ids: Vec<&str> = tags.iter().map(|(id, _)| id.as_str()).collect();
+    for ((_, line), r) in tags.iter().zip(repo.resolve_all(&ids)) {
+        if let Some(a) = author_of_resolved(repo, r, *line)
             && !out.iter().any(|o| o.id == a.id)
         {
             out.push(a);

@@ -1,6 +1,9 @@
 //! What the rules need to know about a git repository, as a trait so the core stays pure.
 //!
-//! The git2-backed implementation lives in the `bpf-policy-repo` crate; tests use small fakes.
+//! The git-backed implementation lives in the `bpf-policy-repo` crate; tests use small fakes.
+//! Questions come in batches: a range of a thousand commits can hold hundreds of `Fixes:`
+//! tags, and answering them one at a time (a process, or a history walk, per tag) is what
+//! made checking slow. The rules gather every question first and ask once.
 
 use crate::item::FileChange;
 use crate::tree::Tree;
@@ -30,15 +33,26 @@ pub enum Resolved {
     Unavailable(String),
 }
 
-/// Repository facts, answered by the caller. Every method must be cheap to call repeatedly
-/// or cache internally; rules call them once per `Fixes:` tag.
-pub trait RepoFacts {
-    /// Resolve a hexadecimal commit id prefix (at least 4 digits).
-    fn resolve(&self, id_prefix: &str) -> Resolved;
+/// One ancestry question: is `ancestor` (a full commit id) an ancestor of, or equal to,
+/// `descendant` (a full id; `None` means HEAD)?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AncestryQuery<'a> {
+    /// The commit that must be in the history.
+    pub ancestor: &'a str,
+    /// The commit whose history is searched; `None` for HEAD.
+    pub descendant: Option<&'a str>,
+}
 
-    /// Whether `ancestor` is an ancestor of (or equal to) `descendant`; `None` as descendant
-    /// means HEAD. `None` as result means it could not be determined (unborn HEAD, error).
-    fn is_ancestor(&self, ancestor: &str, descendant: Option<&str>) -> Option<bool>;
+/// Repository facts, answered by the caller. Each method answers a whole batch; an
+/// implementation should cost about the same for one question as for a thousand.
+pub trait RepoFacts {
+    /// Resolve hexadecimal commit id prefixes (at least 4 digits); one answer per prefix, in
+    /// the order given.
+    fn resolve_all(&self, id_prefixes: &[&str]) -> Vec<Resolved>;
+
+    /// Answer every ancestry question; one answer per query, in the order given. `None`
+    /// means it could not be determined (unborn HEAD, an unknown id, an error).
+    fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>>;
 
     /// Names of tags that look like mainline releases (`v6.12`, `v6.13-rc1`), without `refs/tags/`.
     /// An empty list means the repository has none, and merge-window checks stay silent.
@@ -89,15 +103,9 @@ pub struct Reach {
 }
 
 /// A mainline release tag as (major, minor, rc); rc is `u32::MAX` for a final release so it
-/// sorts after its candidates. None for any other name.
+/// sorts after its candidates. None for any other name. [`release_tag`] parses it.
 pub fn release_version(tag: &str) -> Option<(u32, u32, u32)> {
-    let rest = tag.strip_prefix('v')?;
-    let (ver, rc) = match rest.split_once("-rc") {
-        Some((v, rc)) => (v, rc.parse().ok()?),
-        None => (rest, u32::MAX),
-    };
-    let (major, minor) = ver.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?, rc))
+    release_tag(tag).map(|(major, minor, rc)| (major, minor, rc.unwrap_or(u32::MAX)))
 }
 
 /// Whether release tag names come from a kernel repository: mainline tags both `vX.Y` and
@@ -115,4 +123,49 @@ pub enum MaintainersAt<'a> {
     Parsed(&'a crate::maintainers::Maintainers),
     /// It exists but could not be read; the string says why.
     Unreadable(&'a str),
+}
+
+/// A mainline release tag, `v6.12` or `v6.13-rc1`, as (major, minor, release candidate);
+/// the candidate is None for a final release. Anything else (`v2.6.39`, `v6.12.1`,
+/// `v6.12-rc`, `v6.12-next`) is not one. The one parser of release tags: the repository
+/// lists them with it and merge-window orders them with it.
+pub fn release_tag(name: &str) -> Option<(u32, u32, Option<u32>)> {
+    let number = |s: &str| {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse::<u32>().ok()
+    };
+    let rest = name.strip_prefix('v')?;
+    let (version, rc) = match rest.split_once("-rc") {
+        Some((v, rc)) => (v, Some(number(rc)?)),
+        None => (rest, None),
+    };
+    let (major, minor) = version.split_once('.')?;
+    Some((number(major)?, number(minor)?, rc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::release_tag;
+
+    #[test]
+    fn release_tags() {
+        assert_eq!(release_tag("v6.12"), Some((6, 12, None)));
+        assert_eq!(release_tag("v6.13-rc1"), Some((6, 13, Some(1))));
+        assert_eq!(release_tag("v10.0-rc12"), Some((10, 0, Some(12))));
+        for bad in [
+            "v2.6.39",
+            "v6.12-rc",
+            "6.12",
+            "v6",
+            "v6.12-next",
+            "v6.12.1",
+            "vx.1",
+            "v+6.1",
+            "v6.1-rc+1",
+        ] {
+            assert_eq!(release_tag(bad), None, "{bad}");
+        }
+    }
 }

@@ -130,83 +130,42 @@ pub(crate) fn rev_commit(repo: &Repository, rev: &str) -> Result<Oid, git2::Erro
     Ok(repo.revparse_single(rev)?.peel_to_commit()?.id())
 }
 
-/// The answer of [`quick_ancestor`].
-pub(crate) enum Quick {
-    /// None: HEAD is unborn.
-    Known(Option<bool>),
-    /// More history than the budget would have to be read.
-    Undecided,
-}
-
-/// Whether `ancestor` is reached within `budget` commits of `descendant`'s history, read
-/// breadth-first. libgit2's own merge-base walk reads every commit newer than the ancestor, which for
-/// an old `Fixes:` target in a kernel tree takes seconds; a recent target is found here in
-/// milliseconds, and the rest is left to `git merge-base --is-ancestor`, which is faster
-/// at deep walks (commit-graph generation numbers).
-pub(crate) fn quick_ancestor(
+/// Committer dates (seconds since the epoch) of these commits; ids not found are left out.
+pub(crate) fn commit_times(
     repo: &Repository,
-    ancestor: &str,
-    descendant: Option<&str>,
-    budget: usize,
-) -> Result<Quick, git2::Error> {
-    let descendant = match descendant {
-        Some(d) => rev_commit(repo, d)?,
-        None => match repo.head() {
-            Ok(head) => head.peel_to_commit()?.id(),
-            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
-                return Ok(Quick::Known(None));
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, git2::Error> {
+    let mut times = std::collections::HashMap::new();
+    for id in ids {
+        match repo.find_commit(Oid::from_str(id)?) {
+            Ok(c) => {
+                times.insert((*id).to_owned(), c.time().seconds());
             }
+            Err(e) if e.code() == ErrorCode::NotFound => {}
             Err(e) => return Err(e),
-        },
-    };
-    let ancestor = rev_commit(repo, ancestor)?;
-    if ancestor == descendant {
-        return Ok(Quick::Known(Some(true)));
-    }
-    // Unsorted: any sorting makes libgit2 read the whole history before the first answer.
-    let mut walk = repo.revwalk()?;
-    walk.push(descendant)?;
-    for (seen, id) in walk.enumerate() {
-        if id? == ancestor {
-            return Ok(Quick::Known(Some(true)));
-        }
-        if seen >= budget {
-            return Ok(Quick::Undecided);
         }
     }
-    // The whole history was read.
-    Ok(Quick::Known(Some(false)))
+    Ok(times)
 }
 
-/// The exact answer, however much history it takes; None when HEAD is unborn.
-pub(crate) fn is_ancestor(
-    repo: &Repository,
-    ancestor: &str,
-    descendant: Option<&str>,
-) -> Result<Option<bool>, git2::Error> {
-    let descendant = match descendant {
-        Some(d) => rev_commit(repo, d)?,
-        None => match repo.head() {
-            Ok(head) => head.peel_to_commit()?.id(),
-            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
-                return Ok(None);
-            }
-            Err(e) => return Err(e),
-        },
-    };
-    let ancestor = rev_commit(repo, ancestor)?;
-    Ok(Some(
-        ancestor == descendant || repo.graph_descendant_of(descendant, ancestor)?,
-    ))
+/// HEAD's commit; None when HEAD is unborn.
+pub(crate) fn head_commit(repo: &Repository) -> Result<Option<Oid>, git2::Error> {
+    match repo.head() {
+        Ok(head) => Ok(Some(head.peel_to_commit()?.id())),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Names under refs/tags/ starting with `v`, read from the ref store only.
 pub(crate) fn tag_names(repo: &Repository) -> Result<Vec<String>, git2::Error> {
-    let refs = repo.references_glob("refs/tags/v*")?;
     let mut names = Vec::new();
-    let mut it = refs;
-    for name in it.names() {
-        if let Some(short) = name?.strip_prefix("refs/tags/") {
+    for reference in repo.references_glob("refs/tags/v*")? {
+        // A name that is not UTF-8 (a Latin-1 tag) is no release tag; it must not hide the
+        // others, as an error here would.
+        if let Ok(name) = std::str::from_utf8(reference?.name_bytes())
+            && let Some(short) = name.strip_prefix("refs/tags/")
+        {
             names.push(short.to_owned());
         }
     }
@@ -259,7 +218,7 @@ pub(crate) fn walk(
     push: &[Oid],
     hide: &[Oid],
     hide_globs: &[String],
-) -> Result<Vec<CommitData>, git2::Error> {
+) -> Result<Vec<Oid>, git2::Error> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     for id in push {
@@ -290,11 +249,29 @@ pub(crate) fn walk(
             }
         }
     }
-    let mut out = Vec::new();
-    for id in walk {
-        out.push(commit_data(repo, id?)?);
-    }
-    Ok(out)
+    walk.collect()
+}
+
+/// A commit without its files, and its first parent's id.
+pub(crate) fn commit_head(
+    repo: &Repository,
+    id: Oid,
+) -> Result<(CommitData, Option<String>), git2::Error> {
+    let commit = repo.find_commit(id)?;
+    let author = commit.author();
+    Ok((
+        CommitData {
+            id: id.to_string(),
+            message: commit.message_bytes().to_vec(),
+            author: Ident {
+                name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            },
+            parent_count: commit.parent_count(),
+            files: Vec::new(),
+        },
+        commit.parent_ids().next().map(|p| p.to_string()),
+    ))
 }
 
 pub(crate) fn commit_data(repo: &Repository, id: Oid) -> Result<CommitData, git2::Error> {

@@ -85,7 +85,7 @@ fn check(init_args: &[&str], through_git: bool) -> TestResult {
     };
     assert!(std::ptr::eq(a, b));
 
-    let Resolved::Commit(c) = repo.facts().resolve(&id[..12]) else {
+    let Resolved::Commit(c) = repo.resolve(&id[..12]) else {
         return Err("the commit does not resolve".into());
     };
     let author = repo.facts().commit_author(&c.id).ok_or("no author")?;

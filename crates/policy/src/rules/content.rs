@@ -144,15 +144,15 @@ pub(super) fn merge_window(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::Resolved;
+    use crate::repo::{AncestryQuery, Resolved};
 
     struct Tags(Vec<&'static str>);
     impl RepoFacts for Tags {
-        fn resolve(&self, _: &str) -> Resolved {
-            Resolved::Missing("fake".into())
+        fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
+            vec![Resolved::Missing("fake".into()); ids.len()]
         }
-        fn is_ancestor(&self, _: &str, _: Option<&str>) -> Option<bool> {
-            None
+        fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            vec![None; queries.len()]
         }
         fn release_tags(&self) -> Vec<String> {
             self.0.iter().map(|s| (*s).to_owned()).collect()

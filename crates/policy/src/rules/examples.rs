@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::email::Email;
 use crate::item::{FileChange, Ident, Item};
 use crate::message::ParseOptions;
-use crate::repo::{CommitInfo, Reach, RepoFacts, Resolved};
+use crate::repo::{AncestryQuery, CommitInfo, Reach, RepoFacts, Resolved};
 use crate::tree::{Tree, TreeSource};
 
 const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
@@ -44,18 +44,22 @@ fn kernel_tree() -> Fake {
 }
 
 impl RepoFacts for Fake {
-    fn resolve(&self, id: &str) -> Resolved {
-        if TARGET.starts_with(id) {
-            Resolved::Commit(CommitInfo {
-                id: TARGET.to_owned(),
-                subject: "bpf: Add map refcounting".to_owned(),
+    fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
+        ids.iter()
+            .map(|id| {
+                if TARGET.starts_with(id) {
+                    Resolved::Commit(CommitInfo {
+                        id: TARGET.to_owned(),
+                        subject: "bpf: Add map refcounting".to_owned(),
+                    })
+                } else {
+                    Resolved::Missing("not here".to_owned())
+                }
             })
-        } else {
-            Resolved::Missing("not here".to_owned())
-        }
+            .collect()
     }
-    fn is_ancestor(&self, _: &str, _: Option<&str>) -> Option<bool> {
-        Some(true)
+    fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
+        vec![Some(true); queries.len()]
     }
     fn release_tags(&self) -> Vec<String> {
         self.tags.iter().map(|t| (*t).to_owned()).collect()

@@ -8,7 +8,7 @@ use super::subject::tree_said;
 use super::{Context, Out, TreeFrom};
 use crate::item::{FileChange, Item, ItemKind, only_tests_or_docs};
 use crate::message::{Line, Trailer};
-use crate::repo::Resolved;
+use crate::repo::{AncestryQuery, Resolved};
 use crate::tree::TreeKind;
 
 const HOW: &str = "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 <commit>";
@@ -332,43 +332,83 @@ pub(crate) fn title_matches(title: &str, subject: &str) -> bool {
     !t.is_empty() && (s == t || s.starts_with(t))
 }
 
-/// fixes-commit
-pub(super) fn commit(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
+/// One `Fixes:` tag of an item that fixes-commit verifies.
+struct Tag<'i> {
+    item: &'i Item,
+    line: Line,
+    id: String,
+    title: Option<String>,
+}
+
+fn short(id: &str) -> &str {
+    &id[..12.min(id.len())]
+}
+
+/// fixes-commit. Every tag of every item is gathered first and the repository asked once for
+/// all ids and once for all ancestry questions: one history walk answers them together.
+pub(super) fn commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let Some(repo) = cx.repo else { return };
-    for tag in fixes_tags(item) {
-        let line = Line {
-            no: tag.line,
-            text: tag.raw.clone(),
-        };
-        let (Some(parsed), _) = judge(&tag.value) else {
-            continue;
-        };
-        if parsed.id.len() < 4 {
-            continue;
+    let mut tags = Vec::new();
+    for &item in items {
+        for tag in fixes_tags(item) {
+            let (Some(parsed), _) = judge(&tag.value) else {
+                continue;
+            };
+            if parsed.id.len() < 4 {
+                continue;
+            }
+            tags.push(Tag {
+                item,
+                line: Line {
+                    no: tag.line,
+                    text: tag.raw.clone(),
+                },
+                id: parsed.id.to_ascii_lowercase(),
+                title: parsed.title,
+            });
         }
-        let id = parsed.id.to_ascii_lowercase();
-        match repo.resolve(&id) {
+    }
+    if tags.is_empty() {
+        return;
+    }
+    let ids: Vec<&str> = tags.iter().map(|t| t.id.as_str()).collect();
+    let resolved = repo.resolve_all(&ids);
+    let queries: Vec<AncestryQuery<'_>> = tags
+        .iter()
+        .zip(&resolved)
+        .filter_map(|(t, r)| match r {
+            Resolved::Commit(c) => Some(AncestryQuery {
+                ancestor: &c.id,
+                descendant: t.item.commit_id.as_deref(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut ancestry = repo.ancestors(&queries).into_iter();
+    for (tag, resolved) in tags.iter().zip(&resolved) {
+        let (item, line, id) = (tag.item, Some(&tag.line), &tag.id);
+        match resolved {
             Resolved::Commit(c) => {
-                let good = format!("Fixes: {} (\"{}\")", &c.id[..12.min(c.id.len())], c.subject);
-                if let Some(title) = &parsed.title
+                let good = format!("Fixes: {} (\"{}\")", short(&c.id), c.subject);
+                if let Some(title) = &tag.title
                     && !title_matches(title, &c.subject)
                 {
                     out.fail(
                         item,
-                        Some(&line),
-                        format!("the Fixes: title does not match commit {}: its subject is \"{}\"", &c.id[..12.min(c.id.len())], c.subject),
+                        line,
+                        format!("the Fixes: title does not match commit {}: its subject is \"{}\"", short(&c.id), c.subject),
                         Some(good.clone()),
                     );
                 }
                 let descendant = item.commit_id.as_deref();
-                if repo.is_ancestor(&c.id, descendant) == Some(false) {
+                if ancestry.next().flatten() == Some(false) {
                     out.fail(
                         item,
-                        Some(&line),
+                        line,
                         format!(
                             "commit {} is not an ancestor of {}: the fix would not apply on top of it",
-                            &c.id[..12.min(c.id.len())],
-                            descendant.map_or("HEAD".to_owned(), |d| d[..12.min(d.len())].to_owned())
+                            short(&c.id),
+                            descendant.map_or("HEAD", short)
                         ),
                         Some("name the commit that introduced the bug in the history this patch is based on".into()),
                     );
@@ -376,30 +416,30 @@ pub(super) fn commit(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
             }
             Resolved::Ambiguous(cands) => out.fail(
                 item,
-                Some(&line),
+                line,
                 format!("the id '{id}' is ambiguous: {} objects start with it", cands.len().max(2)),
                 Some(
                     std::iter::once("use 12 or more hex digits; candidates:".to_owned())
-                        .chain(cands.iter().map(|c| format!("  Fixes: {} (\"{}\")", &c.id[..12.min(c.id.len())], c.subject)))
+                        .chain(cands.iter().map(|c| format!("  Fixes: {} (\"{}\")", short(&c.id), c.subject)))
                         .collect::<Vec<_>>()
                         .join("\n"),
                 ),
             ),
             Resolved::NotACommit => out.fail(
                 item,
-                Some(&line),
+                line,
                 format!("'{id}' names an object that is not a commit"),
                 Some(format!("use the id of the commit that introduced the bug: `{HOW}`")),
             ),
             Resolved::Missing(why) => out.soft(
                 item,
-                Some(&line),
+                line,
                 format!("could not verify the Fixes: tag: {id} is {why}"),
                 Some("fetch the tree that has the commit (bpf, bpf-next, net, net-next or mainline) to have it checked".into()),
             ),
             Resolved::Unavailable(why) => out.soft(
                 item,
-                Some(&line),
+                line,
                 format!("could not verify the Fixes: tag: {why}"),
                 None,
             ),
@@ -422,11 +462,14 @@ pub(super) fn tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     }
     let mut only_next: Vec<(String, String)> = Vec::new();
     let mut first_line: Option<Line> = None;
-    for tag in fixes_tags(item) {
-        let (Some(parsed), _) = judge(&tag.value) else {
-            continue;
-        };
-        let Resolved::Commit(c) = repo.resolve(&parsed.id.to_ascii_lowercase()) else {
+    // Every id of the item in one question to the repository.
+    let tags: Vec<(&Trailer, String)> = fixes_tags(item)
+        .filter_map(|tag| Some((tag, judge(&tag.value).0?.id.to_ascii_lowercase())))
+        .collect();
+    let ids: Vec<&str> = tags.iter().map(|(_, id)| id.as_str()).collect();
+    let resolved = repo.resolve_all(&ids);
+    for ((tag, _), resolved) in tags.iter().zip(resolved) {
+        let Resolved::Commit(c) = resolved else {
             // Unresolvable ids are fixes-commit's to report; this one cannot be judged.
             return;
         };
@@ -549,6 +592,86 @@ mod tests {
             "{rules:?}"
         );
         Ok(())
+    }
+
+    /// A repository where `aaaa...` ids are commits, `bbbb...` ancestors of nothing, `cccc`
+    /// ambiguous; it counts how often it is asked.
+    struct Counting {
+        calls: std::cell::RefCell<(usize, usize)>,
+    }
+
+    impl crate::repo::RepoFacts for Counting {
+        fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
+            self.calls.borrow_mut().0 += 1;
+            ids.iter()
+                .map(|id| match &id[..4] {
+                    "aaaa" | "bbbb" => Resolved::Commit(crate::repo::CommitInfo {
+                        id: format!("{id:0<40}"),
+                        subject: "bpf: Add x".into(),
+                    }),
+                    "cccc" => Resolved::Ambiguous(Vec::new()),
+                    _ => Resolved::Missing("not here".into()),
+                })
+                .collect()
+        }
+        fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            self.calls.borrow_mut().1 += 1;
+            queries
+                .iter()
+                .map(|q| Some(q.ancestor.starts_with("aaaa") && q.descendant.is_some()))
+                .collect()
+        }
+        fn release_tags(&self) -> Vec<String> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn every_tag_of_every_item_in_one_question_each() {
+        use crate::item::Ident;
+        use crate::{Config, Item, check};
+        let items: Vec<Item> = (0..3)
+            .map(|n| {
+                let msg = format!(
+                    "bpf: Fix {n}\n\nWhy.\n\nFixes: aaaa{n}56789ab (\"bpf: Add x\")\nFixes: bbbb{n}56789ab (\"bpf: Add x\")\nFixes: cccc{n}56789ab (\"bpf: Add x\")\nSigned-off-by: A <a@b>\n"
+                );
+                let id = format!("{n:0>40}");
+                Item::from_commit(&id, msg.as_bytes(), Ident::parse("A <a@b>"), Vec::new(), 1)
+            })
+            .collect();
+        let repo = Counting {
+            calls: Default::default(),
+        };
+        let cx = Context {
+            tree: None,
+            repo: Some(&repo),
+        };
+        let found: Vec<(String, Option<usize>)> = check(&items, &cx, &Config::default())
+            .into_iter()
+            .filter(|d| d.rule == "fixes-commit")
+            .map(|d| (d.message, d.line))
+            .collect();
+        assert_eq!(*repo.calls.borrow(), (1, 1), "{found:#?}");
+        // Per item: bbbb is not an ancestor, cccc is ambiguous; aaaa passes.
+        assert_eq!(found.len(), 6, "{found:#?}");
+        for n in 0..3 {
+            assert!(
+                found
+                    .iter()
+                    .any(|(m, l)| m.contains(&format!("bbbb{n}56789ab"))
+                        && m.contains("not an ancestor")
+                        && *l == Some(6)),
+                "{found:#?}"
+            );
+            assert!(
+                found
+                    .iter()
+                    .any(|(m, l)| m.contains(&format!("cccc{n}56789ab"))
+                        && m.contains("ambiguous")
+                        && *l == Some(7)),
+                "{found:#?}"
+            );
+        }
     }
 
     #[test]

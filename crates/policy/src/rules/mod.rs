@@ -55,6 +55,9 @@ pub struct RuleInfo {
 pub enum Check {
     /// One item at a time.
     Item(fn(&Item, &Context<'_>, &mut Out<'_>)),
+    /// Every item the rule applies to, at once, reported per item like [`Check::Item`]: for
+    /// rules that ask the repository, so that one batch of questions serves them all.
+    Items(fn(&[&Item], &Context<'_>, &mut Out<'_>)),
     /// The whole series at once.
     Series(fn(&[Item], &Context<'_>, &mut Out<'_>)),
 }
@@ -246,7 +249,9 @@ pub fn check_scoped(
         }
         let wanted = matches!(
             (scope, rule.check),
-            (Scope::All, _) | (Scope::Items, Check::Item(_)) | (Scope::Series, Check::Series(_))
+            (Scope::All, _)
+                | (Scope::Items, Check::Item(_) | Check::Items(_))
+                | (Scope::Series, Check::Series(_))
         );
         if !wanted {
             continue;
@@ -272,6 +277,24 @@ pub fn check_scoped(
             Check::Series(f) => {
                 if !series_items.is_empty() {
                     f(&series_items, cx, &mut out)
+                }
+            }
+            Check::Items(f) => {
+                // The same selection as Check::Item, handed over at once.
+                let applicable: Vec<&Item> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(n, item)| {
+                        if item.pull_request {
+                            rule.info.id == "pull-request-subject"
+                        } else {
+                            (governed(*n) || rule.info.kernel_wide) && applies(rule, item)
+                        }
+                    })
+                    .map(|(_, item)| item)
+                    .collect();
+                if !applicable.is_empty() {
+                    f(&applicable, cx, &mut out);
                 }
             }
         }
@@ -422,7 +445,7 @@ prints it. Errors: a short id, no id, the word \"commit\" before it, no title, i
 together. Warnings: an unquoted title, text after the closing `\")`, upper-case hex.",
         bad: "Fixes: commit 0123456 bpf: Add map refcounting",
         good: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")"),
-    rule!("fixes-commit", Error, Check::Item(fixes::commit), repo: true, kernel_wide: true,
+    rule!("fixes-commit", Error, Check::Items(fixes::commit), repo: true, kernel_wide: true,
         section: Q_MIN,
         summary: "the Fixes: id must name one commit of this repository, with that subject, in history",
         explanation: "With a repository at hand, each Fixes: id must resolve to exactly one commit, its \

@@ -228,18 +228,22 @@ F:\t*/
     }
 
     impl RepoFacts for Fake {
-        fn resolve(&self, id: &str) -> Resolved {
-            if "0123456789abcdef".starts_with(id) {
-                Resolved::Commit(CommitInfo {
-                    id: "0123456789abcdef0123456789abcdef01234567".into(),
-                    subject: "bpf: Add the broken thing".into(),
+        fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
+            ids.iter()
+                .map(|id| {
+                    if "0123456789abcdef".starts_with(id) {
+                        Resolved::Commit(CommitInfo {
+                            id: "0123456789abcdef0123456789abcdef01234567".into(),
+                            subject: "bpf: Add the broken thing".into(),
+                        })
+                    } else {
+                        Resolved::Missing("no".into())
+                    }
                 })
-            } else {
-                Resolved::Missing("no".into())
-            }
+                .collect()
         }
-        fn is_ancestor(&self, _: &str, _: Option<&str>) -> Option<bool> {
-            Some(true)
+        fn ancestors(&self, queries: &[crate::repo::AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            vec![Some(true); queries.len()]
         }
         fn release_tags(&self) -> Vec<String> {
             Vec::new()
