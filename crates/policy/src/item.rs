@@ -187,7 +187,7 @@ impl Item {
         parent_count: usize,
     ) -> Item {
         let mut item = Item::from_message(
-            short_id(id),
+            crate::repo::short_id(id).to_owned(),
             bytes,
             &ParseOptions {
                 comment: CommentChar::None,
@@ -345,8 +345,4 @@ fn is_b4_cover(m: &Message) -> bool {
         series |= object && l.text.contains("\"series\"");
     }
     series
-}
-
-fn short_id(id: &str) -> String {
-    id.chars().take(12).collect()
 }

@@ -17,6 +17,12 @@ pub struct CommitInfo {
     pub subject: String,
 }
 
+/// A commit id as the kernel abbreviates it in `Fixes:` tags and messages: its first 12
+/// digits (the whole id when shorter).
+pub fn short_id(id: &str) -> &str {
+    id.char_indices().nth(12).map_or(id, |(end, _)| &id[..end])
+}
+
 /// The outcome of resolving an abbreviated commit id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
@@ -167,5 +173,17 @@ mod tests {
         ] {
             assert_eq!(release_tag(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn short_ids_are_12_characters_at_most() {
+        use super::short_id;
+        assert_eq!(
+            short_id("0123456789abcdef0123456789abcdef01234567"),
+            "0123456789ab"
+        );
+        assert_eq!(short_id("abc"), "abc");
+        // Not an id, but no panic inside a character either.
+        assert_eq!(short_id("ééééééééééééé"), "éééééééééééé");
     }
 }

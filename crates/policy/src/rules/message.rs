@@ -94,10 +94,7 @@ pub(super) fn signoff_author(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) 
     if !any {
         return; // signoff-missing speaks
     }
-    let line = signoffs(item).last().map(|t| Line {
-        no: t.line,
-        text: t.raw.clone(),
-    });
+    let line = signoffs(item).last().map(|t| t.line());
     out.fail(
         item,
         line.as_ref(),
@@ -141,10 +138,7 @@ pub(super) fn trailer_typo(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
         let Some(right) = misspelt(&t.key, t.spaced_separator) else {
             continue;
         };
-        let line = Line {
-            no: t.line,
-            text: t.raw.clone(),
-        };
+        let line = t.line();
         let msg = if right == t.key {
             format!(
                 "'{} :' has a space before the colon; tools will not see this {right}: tag",
