@@ -40,14 +40,11 @@ pub(super) fn signoff_missing(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>)
     let below = item
         .notes
         .iter()
-        .find(|(no, text)| parse_trailer_line(text, *no).is_some_and(|t| t.is("Signed-off-by")));
-    if let Some((no, text)) = below {
+        .find(|l| parse_trailer_line(&l.text, l.no).is_some_and(|t| t.is("Signed-off-by")));
+    if let Some(l) = below {
         out.fail(
             item,
-            Some(&Line {
-                no: *no,
-                text: text.clone(),
-            }),
+            Some(l),
             "the only Signed-off-by: is below a `---` line: git am will drop it with everything else there".into(),
             Some("move it above the `---` line, with the other tags at the end of the message".into()),
         );

@@ -251,7 +251,7 @@ static CHANGELOG: LazyLock<Regex> = LazyLock::new(|| {
 fn has_changelog(item: &Item) -> bool {
     // A changelog above the `---` of a patch is one still (changelog-placement says where it
     // belongs).
-    item.notes.iter().any(|(_, t)| CHANGELOG.is_match(t))
+    item.notes.iter().any(|l| CHANGELOG.is_match(&l.text))
         || item
             .message
             .lines
