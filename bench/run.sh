@@ -118,19 +118,31 @@ n=$(ls "$corpus"/*/*.msg | wc -l)
 awk -v n="$n" -F: '/"median"/ && !done {gsub(/[ ,]/, "", $2); printf "  %d messages: %.0f messages/s\n", n, n / $2; done = 1}' "$work/corpus.json"
 
 # 3. A 10-patch series through sendemail-validate, one process per email as git runs them.
+# The loop runs as a program named git-send-email (the hook keys its run on that process) with
+# --dry-run on its command line (so nothing goes into the send log). BPF_POLICY_BASELINE=DIR
+# times the sendemail-validate binary in DIR the same way, in the same run, for a ratio.
 git format-patch -q --cover-letter -10 --subject-prefix='PATCH bpf-next' -o "$work/series" HEAD
 sed -i -e 's/\*\*\* SUBJECT HERE \*\*\*/bpf: Ten changes/' -e 's/\*\*\* BLURB HERE \*\*\*/Ten changes, described./' "$work/series/0000-cover-letter.patch"
-cat >"$work/validate.sh" <<EOS
+mkdir -p "$work/fake"
+cat >"$work/fake/git-send-email" <<EOS
 #!/bin/sh
+hook=\$2
 cd "$work/big"
 total=\$(ls "$work/series" | wc -l); n=0
 for f in "$work/series"/*.patch; do
 	n=\$((n + 1))
-	GIT_SENDEMAIL_FILE_COUNTER=\$n GIT_SENDEMAIL_FILE_TOTAL=\$total "$bin/bpf-policy-sendemail-validate" "\$f" || exit 1
+	GIT_SENDEMAIL_FILE_COUNTER=\$n GIT_SENDEMAIL_FILE_TOTAL=\$total "\$hook" "\$f" || exit 1
 done
 EOS
-chmod +x "$work/validate.sh"
-bench sendemail-series "$work/validate.sh" "sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11; do /bin/true; done'"
+chmod +x "$work/fake/git-send-email"
+if [ -n "${BPF_POLICY_BASELINE:-}" ]; then
+	bench sendemail-series "$work/fake/git-send-email --dry-run $bin/bpf-policy-sendemail-validate" \
+		"$work/fake/git-send-email --dry-run $BPF_POLICY_BASELINE/bpf-policy-sendemail-validate" \
+		"sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11; do /bin/true; done'"
+else
+	bench sendemail-series "$work/fake/git-send-email --dry-run $bin/bpf-policy-sendemail-validate" \
+		"sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11; do /bin/true; done'"
+fi
 
 # 4. pre-push of new commits: grows with what is pushed, not with the history.
 bench pre-push "$(prepush "$work/big" 1000)" "$(prepush "$work/small" 1000)" "$(prepush "$work/big" 100)" "$(prepush "$work/big" 10)"

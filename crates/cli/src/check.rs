@@ -204,7 +204,14 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
         }
         diags.extend(session.check_scoped(&series, bpf_policy::rules::Scope::Items));
     } else if !series.is_empty() {
-        diags.extend(session.check(&series));
+        let send = match (&session.repo, args.sent_log) {
+            (Some(r), true) => Some(send_facts(r, &session, &series)?),
+            _ => None,
+        };
+        diags.extend(match &send {
+            Some(f) => session.check_sending(&series, f),
+            None => session.check(&series),
+        });
     }
     for item in &singles {
         diags.extend(session.check(std::slice::from_ref(item)));
@@ -226,6 +233,47 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
     } else {
         EXIT_UNUSABLE
     })
+}
+
+/// What `--sent-log` adds: the repository's send log, the clock, and the series against the
+/// target tree's branch, as sendemail-validate gathers them.
+fn send_facts(
+    r: &Repo,
+    session: &Session,
+    series: &[Item],
+) -> Result<bpf_policy::sent::SendFacts, Unusable> {
+    let now = bpf_policy_repo::now();
+    let sent = bpf_policy_repo::SentLog::open(&r.common_dir())
+        .and_then(|l| l.entries())
+        .map_err(|e| Unusable::Usage(format!("--sent-log: {e}")))?;
+    let tree = session.tree.as_ref().map(|(t, _)| *t).or_else(|| {
+        series
+            .iter()
+            .find_map(|i| i.prefix.as_ref().and_then(|p| p.tree))
+    });
+    // The patch files again, as bytes for git apply (an mbox once for all its patches).
+    let mut origins: Vec<&str> = series
+        .iter()
+        .filter(|i| i.has_diff && !i.is_cover && !i.pull_request)
+        .map(|i| i.origin.as_str())
+        .collect();
+    origins.dedup();
+    let patches: Option<Vec<(String, Vec<u8>)>> = origins
+        .iter()
+        .map(|o| std::fs::read(o).ok().map(|b| ((*o).to_owned(), b)))
+        .collect();
+    let base = bpf_policy::sent::base_commit(series);
+    let tree = tree.map(|t| match &patches {
+        Some(p) => r.check_against(r.tree_ref(t), p, base.as_deref(), now),
+        None => bpf_policy::sent::TreeCheck {
+            tree_ref: None,
+            applies: bpf_policy::sent::Applies::Skipped(
+                "standard input cannot be read a second time to apply it".into(),
+            ),
+            foreign_base: None,
+        },
+    });
+    Ok(bpf_policy::sent::SendFacts { now, sent, tree })
 }
 
 fn open_repo(args: &CheckArgs) -> Result<Option<Repo>, Unusable> {

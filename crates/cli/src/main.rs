@@ -6,6 +6,7 @@ mod explain;
 mod hook;
 mod manual;
 mod recipients;
+mod sent;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -68,6 +69,16 @@ on PATH."
             allow_hyphen_values = true
         )]
         args: Vec<std::ffi::OsString>,
+    },
+    /// List the series sendemail-validate let through from this repository (the send log),
+    /// or drop one with --forget (a send that failed after validation).
+    Sent {
+        /// Drop the postings of this series: its number in the list, or its title.
+        #[arg(long, value_name = "SERIES")]
+        forget: Option<String>,
+        /// The repository (default: the one the current directory is in).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
     },
     /// Print who must receive the patches: MAINTAINERS' lists, maintainers and reviewers for
     /// their files, and the authors of the commits their Fixes: tags name.
@@ -170,6 +181,10 @@ pub struct CheckArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorArg,
+    /// Also judge the emails against the repository's send log, as sendemail-validate does
+    /// (repost-too-soon, version-sequence).
+    #[arg(long)]
+    pub sent_log: bool,
     /// Say which repository, tree (and where it came from) and config were used.
     #[arg(long, short)]
     pub verbose: bool,
@@ -205,6 +220,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Hook { hook, args } => hook::run(hook, &args),
+        Command::Sent { forget, repo } => sent::run(repo.as_deref(), forget.as_deref()),
         Command::Recipients(args) => recipients::run(&args),
         Command::Completions { shell } => {
             print_out(&manual::completions(shell));

@@ -560,3 +560,52 @@ fn many_fixes_tags_in_one_batch_are_each_judged() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn check_with_sent_log_judges_reposts() -> TestResult {
+    let r = Repo::new()?;
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"),
+    )?;
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-1"])?;
+    let patch = files[0].to_string_lossy().into_owned();
+    // The log as sendemail-validate writes it: the same patch sent an hour before.
+    let dir = r.path().join(".git/bpf-policy");
+    std::fs::create_dir(&dir)?;
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    std::fs::write(
+        dir.join("sent.log"),
+        r#"{"time":1000,"tree":"bpf-next","version":1,"cover":null,"subjects":["bpf: Add a"],"message_id":null}"#
+            .to_owned()
+            + "\n",
+    )?;
+    let with = r
+        .cmd(BIN)
+        .args(["check", "--format", "json", "--sent-log", &patch])
+        .env("BPF_POLICY_NOW", "4600")
+        .output()?;
+    let found = diags(&with);
+    assert!(
+        found
+            .iter()
+            .any(|(rule, sev, _)| rule == "repost-too-soon" && sev == "error"),
+        "{found:?}"
+    );
+    assert_eq!(with.status.code(), Some(1));
+    // Without --sent-log (b4 prep --check, a plain file check) the log is not consulted.
+    let without = r
+        .cmd(BIN)
+        .args(["check", "--format", "json", &patch])
+        .env("BPF_POLICY_NOW", "4600")
+        .output()?;
+    assert!(
+        !diags(&without)
+            .iter()
+            .any(|(rule, ..)| rule == "repost-too-soon"),
+        "{}",
+        stdout(&without)
+    );
+    Ok(())
+}

@@ -3,6 +3,8 @@
 
 pub mod invocation;
 
+pub mod sendemail;
+
 use std::io::Write;
 
 use std::path::{Path, PathBuf};

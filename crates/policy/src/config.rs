@@ -55,7 +55,9 @@ impl Config {
                 // the hook programs, not a rule setting).
                 continue;
             }
-            if rest == "tree" {
+            if rest == "treeref" {
+                // The target tree's branch for applies-to-tree; the repository reads it.
+            } else if rest == "tree" {
                 match value.parse::<Tree>() {
                     Ok(t) => cfg.tree = Some(t),
                     Err(e) => problems.push(format!("git config {key}: {e}")),
@@ -92,7 +94,7 @@ impl Config {
                 }
             } else {
                 problems.push(format!(
-                    "git config {key}: unknown setting (bpf-policy knows tree, pushRemote, disable, enable and <rule>.severity)"
+                    "git config {key}: unknown setting (bpf-policy knows tree, treeRef, pushRemote, disable, enable and <rule>.severity)"
                 ));
             }
         }

@@ -16,7 +16,29 @@ pub struct Recipients {
     pub cc: Vec<(String, usize)>,
 }
 
+/// Whether a header names recipients (To, Cc, Bcc): the one place that says which do.
+pub fn is_recipient_header(name: &str) -> bool {
+    ["to", "cc", "bcc"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+}
+
 impl Recipients {
+    /// The recipients of a block of headers, such as the SMTP header file git send-email
+    /// (2.41 and later) gives its sendemail-validate hook.
+    pub fn from_header_block(raw: &[u8]) -> Recipients {
+        let mut r = Recipients::default();
+        if let Ok((headers, _)) = mailparse::parse_headers(raw) {
+            for h in headers {
+                let key = h.get_key();
+                if is_recipient_header(&key) {
+                    r.add(&key, &h.get_value(), 0);
+                }
+            }
+        }
+        r
+    }
+
     /// Every address, To first.
     pub fn all(&self) -> impl Iterator<Item = &(String, usize)> {
         self.to.iter().chain(self.cc.iter())
@@ -173,10 +195,7 @@ impl Email {
                 email.subject_line = line;
             } else if name.eq_ignore_ascii_case("from") && email.author.is_none() {
                 email.author = Some(Ident::parse(&value));
-            } else if ["to", "cc", "bcc"]
-                .iter()
-                .any(|n| name.eq_ignore_ascii_case(n))
-            {
+            } else if is_recipient_header(&name) {
                 email.recipients.add(&name, &value, line);
             }
             email.headers.push(Header { name, value, line });

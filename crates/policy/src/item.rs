@@ -1,6 +1,6 @@
 //! The unit the rules check: one commit message, patch email, cover letter or commit.
 
-use crate::email::{Email, Recipients};
+use crate::email::{Email, Recipients, is_recipient_header};
 use crate::message::{CommentChar, Line, Message, ParseOptions};
 use crate::prefix::{SubjectPrefix, parse_subject};
 
@@ -139,6 +139,9 @@ pub struct Item {
     /// A maintainer's pull request (`pull-request: bpf-next 2024-10-01`), not a patch: only
     /// `pull-request-subject` looks at it.
     pub pull_request: bool,
+    /// The email's In-Reply-To (or send-email's, from its header file): the thread it is
+    /// sent into.
+    pub in_reply_to: Option<String>,
     /// For emails: the text as read, for MAINTAINERS keyword (`K:`) matching.
     pub text: Option<std::sync::Arc<str>>,
 }
@@ -171,6 +174,7 @@ impl Item {
             is_merge: false,
             commit_id: None,
             pull_request: false,
+            in_reply_to: None,
             text: None,
         }
     }
@@ -224,14 +228,16 @@ impl Item {
         let pull_request = pull_request_of(summary).is_some();
         // Recipients are known only when the email names some (format-patch without --to
         // writes none; send-email's header file adds them later).
+        let in_reply_to = email
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("in-reply-to"))
+            .map(|h| h.value.trim().to_owned())
+            .filter(|v| !v.is_empty());
         let recipients = email
             .headers
             .iter()
-            .any(|h| {
-                ["to", "cc", "bcc"]
-                    .iter()
-                    .any(|n| h.name.eq_ignore_ascii_case(n))
-            })
+            .any(|h| is_recipient_header(&h.name))
             .then_some(email.recipients);
         Item {
             origin: origin.into(),
@@ -248,6 +254,7 @@ impl Item {
             is_merge: false,
             commit_id: email.commit_id,
             pull_request,
+            in_reply_to,
             text: Some(email.raw),
         }
     }

@@ -16,6 +16,7 @@ pub mod recipients;
 pub mod repo;
 pub mod rules;
 pub mod scope;
+pub mod sent;
 pub mod shell;
 pub mod tree;
 

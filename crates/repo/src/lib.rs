@@ -15,9 +15,12 @@ mod gitcmd;
 mod infer;
 mod libgit;
 mod push;
+mod sending;
 mod session;
+pub mod state;
 
 pub use push::{BadPushLine, PushKind, PushTarget, PushUpdate};
+pub use sending::{SentLog, now};
 pub use session::Session;
 
 use std::cell::{OnceCell, RefCell};
@@ -337,6 +340,19 @@ impl Repo {
     /// The git directory (for a linked worktree, its own one under `.git/worktrees/`).
     pub fn git_dir(&self) -> &Path {
         &self.cmd.git_dir
+    }
+
+    /// The repository's shared git directory: for a linked worktree the main one (its
+    /// `commondir` file says where), else the git directory itself.
+    pub fn common_dir(&self) -> PathBuf {
+        let gd = self.git_dir();
+        match std::fs::read_to_string(gd.join("commondir")) {
+            Ok(c) if !c.trim().is_empty() => {
+                let p = gd.join(c.trim_end_matches(['\n', '\r']));
+                std::fs::canonicalize(&p).unwrap_or(p)
+            }
+            _ => gd.to_owned(),
+        }
     }
 
     /// The top of the working tree; None for a bare repository.

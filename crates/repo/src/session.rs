@@ -4,6 +4,7 @@
 use bpf_policy::message::CommentChar;
 use bpf_policy::rules::{Context, Scope, check_scoped};
 use bpf_policy::scope::{ScopeDecision, Scoper};
+use bpf_policy::sent::SendFacts;
 use bpf_policy::tree::{Tree, TreeSource};
 use bpf_policy::{Config, Diagnostic, Item};
 
@@ -95,12 +96,35 @@ impl Session {
         Context {
             tree: self.tree.as_ref().map(|(t, s)| (*t, s)),
             repo: self.repo.as_ref().map(Repo::facts),
+            whole_send: false,
+            send: None,
         }
     }
 
     /// Run item rules or series rules only.
     pub fn check_scoped(&self, items: &[Item], scope: Scope) -> Vec<Diagnostic> {
         check_scoped(items, &self.context(), &self.config, scope)
+    }
+
+    /// Run the series rules over everything one git send-email run carries (so a lone part
+    /// of a series is a partial resend). `send` carries the send log, the clock and the
+    /// target-tree check.
+    pub fn check_whole_send(&self, items: &[Item], send: Option<&SendFacts>) -> Vec<Diagnostic> {
+        let cx = Context {
+            whole_send: true,
+            send,
+            ..self.context()
+        };
+        check_scoped(items, &cx, &self.config, Scope::Series)
+    }
+
+    /// Run every rule, the sending rules with `send` (`check --sent-log`).
+    pub fn check_sending(&self, items: &[Item], send: &SendFacts) -> Vec<Diagnostic> {
+        let cx = Context {
+            send: Some(send),
+            ..self.context()
+        };
+        check_scoped(items, &cx, &self.config, Scope::All)
     }
 
     /// Whether each item is BPF or netdev work, and why (POLICY.md, Scope), as the rules

@@ -1,21 +1,27 @@
 //! git's sendemail-validate hook: check each email before git send-email sends any.
 //!
 //! git runs the hook once per email, cover letter included, and sends nothing unless every
-//! call succeeds. Per-email rules run at each call; series rules need every email, so each
-//! validated email is kept in the git directory (one folder per send-email run) and the
-//! series rules run when the last one arrives.
+//! call succeeds. Per-email rules run at each call; series rules need every email of the run,
+//! so each validated email is kept (privately, see `bpf_policy_repo::state`) in a folder for
+//! the send-email run, and the series rules run when the run's last email arrives. The
+//! folder is removed when the run ends, refused or not; one left by a run that was killed is
+//! removed by the next run once its send-email process is gone.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use bpf_policy::email::{Email, Recipients};
+use bpf_policy::email::Recipients;
 use bpf_policy::input::{As, read_items};
 use bpf_policy::item::Item;
 use bpf_policy::rules::Scope;
+use bpf_policy::sent::{SendFacts, SentEntry};
+use bpf_policy_hooks::sendemail::{SendEmail, find_send_email};
 use bpf_policy_hooks::{
     EXIT_OK, EXIT_UNUSABLE, EXIT_VIOLATION, not_installed_here, open_session, read_input, report,
     say,
 };
+use bpf_policy_repo::state::{StateDir, StateError};
+use bpf_policy_repo::{SentLog, Session, now};
 
 const HOOK: &str = "sendemail-validate";
 
@@ -41,246 +47,526 @@ fn run() -> u8 {
         return EXIT_OK;
     }
     let origin = patch.display().to_string();
-    let mut items = match read_items(&origin, &bytes, As::Email, &session.comment_char()) {
-        Ok(items) => items,
-        Err(e) => {
-            say(HOOK, format_args!("{origin}: {e}"));
-            return EXIT_UNUSABLE;
-        }
-    };
-    // Replies, discussion and --compose notes are not patches: nothing to check, and they
-    // are no part of a series' state.
-    if items.is_empty() {
-        return EXIT_OK;
-    }
-    if let Some(h) = &header_file {
-        match std::fs::read(h) {
-            Ok(raw) => {
-                let r = smtp_recipients(&raw);
-                for item in &mut items {
-                    item.recipients = Some(r.clone());
-                }
+    let header = match &header_file {
+        Some(h) => match std::fs::read(h) {
+            Ok(raw) => Some(raw),
+            // As before: the email itself is still checked, its recipients from its headers.
+            Err(e) => {
+                say(
+                    HOOK,
+                    format_args!("warning: cannot read the header file {}: {e}", h.display()),
+                );
+                None
             }
-            Err(e) => say(
-                HOOK,
-                format_args!("warning: cannot read the header file {}: {e}", h.display()),
-            ),
-        }
-    }
+        },
+        None => None,
+    };
+    let Some(items) = parse(&session, &origin, &bytes, header.as_deref()) else {
+        return abandon(&session);
+    };
     bpf_policy_hooks::explain_scope(HOOK, &session, &items);
     let mut diags = session.check_scoped(&items, Scope::Items);
 
-    let state = session.repo.as_ref().map(|r| StateDir::new(r.git_dir()));
-    let position = Position::find(&items, state.as_ref());
-    if let Some(state) = &state {
-        if position.first {
-            state.reset();
-            state.prune_stale();
-        }
-        if let Err(e) = state.keep(&origin, &bytes, header_file.as_deref()) {
-            say(
-                HOOK,
-                format_args!(
-                    "warning: cannot keep series state in {}: {e}",
-                    state.dir.display()
-                ),
-            );
-        }
-        if position.last {
-            let series = state.load();
-            diags.extend(session.check_scoped(&series, Scope::Series));
-            state.reset();
-        }
-    } else if position.last && position.first {
-        diags.extend(session.check_scoped(&items, Scope::Series));
+    let counter = items
+        .first()
+        .and_then(|i| i.prefix.as_ref())
+        .and_then(|p| p.counter);
+    let plan = Plan::from_env(counter);
+    // Replies, discussion and --compose notes are not patches: nothing to check, and they are
+    // no part of a series' state. Only when one is the run's last email does its call judge
+    // the patches kept before it.
+    if items.is_empty() && plan != Plan::Last {
+        return EXIT_OK;
     }
-    if report(&diags, items.len()) {
+    let mut run = None;
+    let mut record = None;
+    match plan {
+        Plan::Alone if items.is_empty() => {}
+        Plan::Alone => {
+            let raw = vec![Raw {
+                origin: origin.clone(),
+                email: bytes.clone(),
+                header: header.clone(),
+            }];
+            match judge(&session, &items, &raw) {
+                Ok((d, entry)) => {
+                    diags.extend(d);
+                    record = entry;
+                }
+                Err(e) => {
+                    say(
+                        HOOK,
+                        format_args!("cannot check the send, so nothing is sent: {e}"),
+                    );
+                    return EXIT_UNUSABLE;
+                }
+            }
+        }
+        Plan::Keep | Plan::Last | Plan::Counted => {
+            let opened = session
+                .repo
+                .as_ref()
+                .ok_or_else(|| {
+                    "no repository to keep the series in while send-email validates it".to_owned()
+                })
+                .and_then(|r| Run::open(&r.common_dir()).map_err(|e| e.to_string()));
+            let r = match opened {
+                Ok(r) => run.insert(r),
+                Err(e) => {
+                    say(
+                        HOOK,
+                        format_args!("cannot check the series as a whole, so nothing is sent: {e}"),
+                    );
+                    return EXIT_UNUSABLE;
+                }
+            };
+            match r.step(plan, counter, &origin, &bytes, header.as_deref()) {
+                Ok(Some(stored)) => {
+                    let Some((mut all, mut raw)) = r.load(&session, stored) else {
+                        return r.abort();
+                    };
+                    all.extend(items.iter().cloned());
+                    raw.push(Raw {
+                        origin: origin.clone(),
+                        email: bytes.clone(),
+                        header: header.clone(),
+                    });
+                    match judge(&session, &all, &raw) {
+                        Ok((d, entry)) => {
+                            diags.extend(d);
+                            record = entry;
+                        }
+                        Err(e) => {
+                            say(
+                                HOOK,
+                                format_args!("cannot check the send, so nothing is sent: {e}"),
+                            );
+                            return r.abort();
+                        }
+                    }
+                    r.finish();
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    say(
+                        HOOK,
+                        format_args!(
+                            "cannot keep the series while send-email validates it, so nothing is sent: {e}"
+                        ),
+                    );
+                    return r.abort();
+                }
+            }
+        }
+    }
+    if report(&diags, items.len().max(1)) {
         say(
             HOOK,
             "nothing has been sent. Fix the patches and run git send-email again (--no-validate skips this check)",
         );
+        if let Some(r) = &run {
+            // send-email stops at the first refusal: this run will not call again.
+            r.finish();
+        }
         return EXIT_VIOLATION;
+    }
+    // `git send-email --dry-run` validates too, but sends nothing: nothing to log.
+    let dry_run = run
+        .as_ref()
+        .map_or_else(|| find_send_email().ok(), |r| Some(r.send_email.clone()))
+        .is_some_and(|p| p.argv.iter().any(|a| a == "--dry-run"));
+    if let (Some(entry), Some(repo), false) = (record, &session.repo, dry_run) {
+        let logged = SentLog::open(&repo.common_dir()).and_then(|mut log| log.add(&entry));
+        if let Err(e) = logged {
+            say(
+                HOOK,
+                format_args!("warning: the send log could not record this series: {e}"),
+            );
+        }
     }
     EXIT_OK
 }
 
-/// To/Cc/Bcc of the SMTP header file git writes for the hook (git 2.41 and later).
-fn smtp_recipients(raw: &[u8]) -> Recipients {
-    let mut r = Recipients::default();
-    if let Ok((headers, _)) = mailparse::parse_headers(raw) {
-        for h in headers {
-            let key = h.get_key();
-            if ["to", "cc", "bcc"]
+/// One email of the run as git gave it.
+struct Raw {
+    origin: String,
+    email: Vec<u8>,
+    header: Option<Vec<u8>>,
+}
+
+/// A header's value in a block of headers.
+fn header_in(bytes: &[u8], name: &str) -> Option<String> {
+    mailparse::parse_headers(bytes).ok().and_then(|(hs, _)| {
+        hs.iter()
+            .find(|h| h.get_key().eq_ignore_ascii_case(name))
+            .map(|h| h.get_value().trim().to_owned())
+            .filter(|v| !v.is_empty())
+    })
+}
+
+/// A header's value in send-email's header file, else in the email itself.
+fn header_value(raw: &Raw, name: &str) -> Option<String> {
+    raw.header
+        .as_deref()
+        .and_then(|h| header_in(h, name))
+        .or_else(|| header_in(&raw.email, name))
+}
+
+/// The series rules over the whole run, with the send log, the clock, the thread and the
+/// target tree; and the log entry to write if the run goes out.
+fn judge(
+    session: &Session,
+    items: &[Item],
+    raw: &[Raw],
+) -> Result<(Vec<bpf_policy::Diagnostic>, Option<SentEntry>), String> {
+    let Some(repo) = &session.repo else {
+        return Ok((session.check_whole_send(items, None), None));
+    };
+    let now = now();
+    let sent = SentLog::open(&repo.common_dir())
+        .and_then(|l| l.entries())
+        .map_err(|e| e.to_string())?;
+    // The run's first email as it goes out: the cover letter, else the lowest-numbered.
+    let number = |r: &Raw| {
+        items
+            .iter()
+            .find(|i| i.origin == r.origin)
+            .and_then(|i| i.prefix.as_ref())
+            .and_then(|p| p.number())
+            .unwrap_or(u32::MAX)
+    };
+    let mut ordered: Vec<&Raw> = raw.iter().collect();
+    ordered.sort_by_key(|r| number(r));
+    let first = ordered.first().copied();
+    let tree = session.tree.as_ref().map(|(t, _)| *t).or_else(|| {
+        items
+            .iter()
+            .find_map(|i| i.prefix.as_ref().and_then(|p| p.tree))
+    });
+    let base = bpf_policy::sent::base_commit(items);
+    let patches: Vec<(String, Vec<u8>)> = ordered
+        .iter()
+        .filter(|r| {
+            items
                 .iter()
-                .any(|k| key.eq_ignore_ascii_case(k))
-            {
-                r.add(&key, &h.get_value(), 0);
+                .any(|i| i.origin == r.origin && i.has_diff && !i.is_cover && !i.pull_request)
+        })
+        .map(|r| (r.origin.clone(), r.email.clone()))
+        .collect();
+    let tree_check =
+        tree.map(|t| repo.check_against(repo.tree_ref(t), &patches, base.as_deref(), now));
+    let facts = SendFacts {
+        now,
+        sent,
+        tree: tree_check,
+    };
+    let diags = session.check_whole_send(items, Some(&facts));
+    // A run of replies or pull requests only sent no series.
+    let entry = items.iter().any(|i| !i.pull_request).then(|| {
+        SentEntry::of(
+            items,
+            now,
+            first.and_then(|r| header_value(r, "Message-ID")),
+        )
+    });
+    Ok((diags, entry))
+}
+
+/// This email cannot be checked, and send-email stops at it: remove what its run kept.
+fn abandon(session: &Session) -> u8 {
+    if let (Some(repo), Ok(p)) = (&session.repo, find_send_email())
+        && let Ok(Some(state)) = StateDir::for_repo(&repo.common_dir(), false)
+        && let Ok(Some(runs)) = state.existing_child("sendemail")
+    {
+        let _ = runs.remove_child(&run_name(&p), is_run_file);
+    }
+    EXIT_UNUSABLE
+}
+
+/// One email as items, with the recipients of send-email's header file when there is one.
+fn parse(
+    session: &Session,
+    origin: &str,
+    bytes: &[u8],
+    header: Option<&[u8]>,
+) -> Option<Vec<Item>> {
+    let mut items = match read_items(origin, bytes, As::Email, &session.comment_char()) {
+        Ok(items) => items,
+        Err(e) => {
+            say(HOOK, format_args!("{origin}: {e}"));
+            return None;
+        }
+    };
+    if let Some(raw) = header {
+        let r = Recipients::from_header_block(raw);
+        let reply = header_in(raw, "In-Reply-To");
+        for item in &mut items {
+            item.recipients = Some(r.clone());
+            if reply.is_some() {
+                item.in_reply_to.clone_from(&reply);
             }
         }
     }
-    r
+    Some(items)
 }
 
-/// Where this email stands in its send-email run.
-struct Position {
-    first: bool,
-    last: bool,
+/// What this call does with the run's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// The run is this one email: judge it alone, keep nothing.
+    Alone,
+    /// git says more emails follow: keep this one.
+    Keep,
+    /// git says this is the run's last email: judge the run.
+    Last,
+    /// Older git (no counters): decide from the n/m counters of what has arrived.
+    Counted,
 }
 
-impl Position {
-    fn find(items: &[Item], state: Option<&StateDir>) -> Position {
+impl Plan {
+    fn from_env(counter: Option<(u32, u32)>) -> Plan {
         let var = |n: &str| {
             std::env::var(n)
                 .ok()
                 .and_then(|v| v.trim().parse::<u32>().ok())
         };
-        if let (Some(c), Some(t)) = (
+        match (
             var("GIT_SENDEMAIL_FILE_COUNTER"),
             var("GIT_SENDEMAIL_FILE_TOTAL"),
         ) {
-            return Position {
-                first: c <= 1,
-                last: c >= t,
+            (Some(_), Some(t)) if t <= 1 => Plan::Alone,
+            (Some(c), Some(t)) if c >= t => Plan::Last,
+            (Some(_), Some(_)) => Plan::Keep,
+            // An unnumbered patch is a series of its own.
+            _ if counter.is_none() => Plan::Alone,
+            _ => Plan::Counted,
+        }
+    }
+}
+
+/// A stored email: its sequence number and its n/m counter.
+#[derive(Debug, Clone)]
+struct Stored {
+    seq: u32,
+    counter: Option<(u32, u32)>,
+}
+
+/// Names of the files a run folder holds: `NNNNN-n-m.eml` (the email, its counter in the
+/// name so completeness needs no parsing), `NNNNN.src` (the path git gave), `NNNNN.hdr`
+/// (send-email's header file).
+fn is_run_file(name: &str) -> bool {
+    name.len() > 6
+        && name.as_bytes()[..5].iter().all(u8::is_ascii_digit)
+        && [".eml", ".src", ".hdr"].iter().any(|x| name.ends_with(x))
+}
+
+fn parse_stored(name: &str) -> Option<Stored> {
+    let stem = name.strip_suffix(".eml")?;
+    let mut parts = stem.split('-');
+    let seq = parts.next()?.parse().ok()?;
+    let n = parts.next()?;
+    let m = parts.next()?;
+    let counter = n.parse().ok().zip(m.parse().ok());
+    Some(Stored { seq, counter })
+}
+
+/// The name a run's folder has: the send-email process and its start time.
+fn run_name(p: &SendEmail) -> String {
+    format!("run-{}-{}", p.pid, p.start)
+}
+
+/// One git send-email run's folder.
+struct Run {
+    runs: StateDir,
+    name: String,
+    dir: StateDir,
+    send_email: SendEmail,
+}
+
+impl Run {
+    fn open(common_dir: &Path) -> Result<Run, String> {
+        let send_email = find_send_email()?;
+        let err = |e: StateError| e.to_string();
+        let state = StateDir::for_repo(common_dir, true)
+            .map_err(err)?
+            .ok_or("no state directory")?;
+        let runs = state.child("sendemail").map_err(err)?;
+        let name = run_name(&send_email);
+        let dir = runs.child(&name).map_err(err)?;
+        let run = Run {
+            runs,
+            name,
+            dir,
+            send_email,
+        };
+        if run.dir.names().map_err(err)?.is_empty() {
+            run.prune_dead();
+        }
+        Ok(run)
+    }
+
+    /// Remove the folders of runs whose send-email process is gone (killed, or a
+    /// validation that died half-way). Only folders named as bpf-policy names them, and in
+    /// them only its own files; anything else stays.
+    fn prune_dead(&self) {
+        let Ok(names) = self.runs.names() else { return };
+        for n in names {
+            if n == self.name {
+                continue;
+            }
+            let Some((pid, start)) = n
+                .strip_prefix("run-")
+                .and_then(|r| r.split_once('-'))
+                .and_then(|(p, s)| p.parse::<u32>().ok().zip(s.parse::<u64>().ok()))
+            else {
+                continue;
             };
-        }
-        // Older git: the n/m counter says where we are. A cover letter (0/m) opens a series,
-        // and so does patch 1 unless the cover letter came just before it; patch m closes it;
-        // an unnumbered patch is a series of its own.
-        let counter = items
-            .first()
-            .and_then(|i| i.prefix.as_ref())
-            .and_then(|p| p.counter);
-        match counter {
-            Some((0, m)) => Position {
-                first: true,
-                last: m == 0,
-            },
-            Some((1, m)) => Position {
-                first: !state.is_some_and(StateDir::holds_only_a_cover),
-                last: m <= 1,
-            },
-            Some((n, m)) => Position {
-                first: false,
-                last: n >= m,
-            },
-            None => Position {
-                first: true,
-                last: true,
-            },
-        }
-    }
-}
-
-/// The folder that holds one send-email run's emails.
-struct StateDir {
-    dir: PathBuf,
-}
-
-impl StateDir {
-    fn new(git_dir: &Path) -> StateDir {
-        StateDir {
-            dir: git_dir.join("bpf-policy").join("sendemail").join(run_key()),
-        }
-    }
-
-    fn reset(&self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-
-    /// Runs that stopped half-way (a failed email, ^C) leave their folder behind; a day on,
-    /// no send-email is still running that could want it.
-    fn prune_stale(&self) {
-        let Some(parent) = self.dir.parent() else {
-            return;
-        };
-        let Ok(entries) = std::fs::read_dir(parent) else {
-            return;
-        };
-        let day = std::time::Duration::from_secs(24 * 60 * 60);
-        for e in entries.flatten() {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > day);
-            if old && e.path() != self.dir {
-                let _ = std::fs::remove_dir_all(e.path());
+            if !bpf_policy_hooks::sendemail::alive(pid, start) {
+                let _ = self.runs.remove_child(&n, is_run_file);
             }
         }
     }
 
-    fn stored(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
-            .map(|rd| {
-                rd.filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        files.sort();
-        files
+    fn stored(&self) -> Result<Vec<(String, Stored)>, StateError> {
+        Ok(self
+            .dir
+            .names()?
+            .into_iter()
+            .filter_map(|n| parse_stored(&n).map(|s| (n, s)))
+            .collect())
     }
 
-    fn keep(&self, origin: &str, email: &[u8], header_file: Option<&Path>) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        let n = self.stored().len();
-        let base = self.dir.join(format!("{n:05}"));
-        std::fs::write(base.with_extension("eml"), email)?;
-        std::fs::write(base.with_extension("src"), origin)?;
-        if let Some(h) = header_file {
-            std::fs::copy(h, base.with_extension("hdr"))?;
+    /// Keep or judge this email. Returns the emails stored before it when the run is to be
+    /// judged now.
+    fn step(
+        &self,
+        plan: Plan,
+        counter: Option<(u32, u32)>,
+        origin: &str,
+        bytes: &[u8],
+        header: Option<&[u8]>,
+    ) -> Result<Option<Vec<(String, Stored)>>, StateError> {
+        let stored = self.stored()?;
+        let judge = match plan {
+            Plan::Last => true,
+            Plan::Counted => self.complete(&stored, counter, origin)?,
+            _ => false,
+        };
+        if judge {
+            return Ok(Some(stored));
         }
-        Ok(())
+        let seq = stored.iter().map(|(_, s)| s.seq + 1).max().unwrap_or(0);
+        let (n, m) = counter.map_or(("x".into(), "x".into()), |(n, m)| {
+            (n.to_string(), m.to_string())
+        });
+        self.dir
+            .create_file(&format!("{seq:05}.src"), origin.as_bytes())?;
+        if let Some(h) = header {
+            self.dir.create_file(&format!("{seq:05}.hdr"), h)?;
+        }
+        // The email last: its name is what marks it stored.
+        self.dir
+            .create_file(&format!("{seq:05}-{n}-{m}.eml"), bytes)?;
+        Ok(None)
     }
 
-    fn holds_only_a_cover(&self) -> bool {
-        let items = self.load();
-        items.len() == 1 && items.iter().all(|i| i.is_cover)
+    /// Older git: the series is complete when patches 1..m have all arrived (in any order)
+    /// and no cover letter named on send-email's command line is still to come, or when
+    /// every patch file named there has arrived.
+    fn complete(
+        &self,
+        stored: &[(String, Stored)],
+        counter: Option<(u32, u32)>,
+        origin: &str,
+    ) -> Result<bool, StateError> {
+        let mut arrived: Vec<String> = vec![base_name(origin).to_owned()];
+        for (_, s) in stored {
+            if let Some(src) = self.dir.read(&format!("{:05}.src", s.seq))? {
+                arrived.push(base_name(&String::from_utf8_lossy(&src)).to_owned());
+            }
+        }
+        let named = self.send_email.patch_files();
+        if named.iter().any(|f| f == base_name(origin)) {
+            return Ok(named.iter().all(|f| arrived.contains(f)));
+        }
+        let Some((_, m)) = counter else {
+            return Ok(true);
+        };
+        let numbers: Vec<u32> = stored
+            .iter()
+            .filter_map(|(_, s)| s.counter)
+            .chain(counter)
+            .filter(|&(_, t)| t == m)
+            .map(|(n, _)| n)
+            .collect();
+        let patches = (1..=m).all(|n| numbers.contains(&n));
+        let cover_due = !numbers.contains(&0)
+            && named
+                .iter()
+                .any(|f| is_cover_name(f) && !arrived.contains(f));
+        Ok(patches && !cover_due)
     }
 
-    fn load(&self) -> Vec<Item> {
+    /// Read the stored emails back, each parsed once, in the order they came.
+    fn load(
+        &self,
+        session: &Session,
+        stored: Vec<(String, Stored)>,
+    ) -> Option<(Vec<Item>, Vec<Raw>)> {
         let mut items = Vec::new();
-        for f in self.stored() {
-            let Ok(bytes) = std::fs::read(&f) else {
-                continue;
+        let mut raw = Vec::new();
+        for (name, s) in stored {
+            let read = |n: &str| self.dir.read(n);
+            let (email, src, hdr) = match (
+                read(&name),
+                read(&format!("{:05}.src", s.seq)),
+                read(&format!("{:05}.hdr", s.seq)),
+            ) {
+                (Ok(Some(e)), Ok(src), Ok(h)) => (e, src, h),
+                (Err(e), ..) | (_, Err(e), _) | (.., Err(e)) => {
+                    say(HOOK, format_args!("cannot read the kept series: {e}"));
+                    return None;
+                }
+                (Ok(None), ..) => continue,
             };
-            let Ok(email) = Email::parse(&bytes, 1) else {
-                continue;
-            };
-            let origin = std::fs::read_to_string(f.with_extension("src"))
-                .unwrap_or_else(|_| f.display().to_string());
-            let mut item = Item::from_email(origin, email);
-            if let Ok(raw) = std::fs::read(f.with_extension("hdr")) {
-                item.recipients = Some(smtp_recipients(&raw));
-            }
-            items.push(item);
+            let origin = src.map_or_else(
+                || name.clone(),
+                |b| String::from_utf8_lossy(&b).into_owned(),
+            );
+            items.extend(parse(session, &origin, &email, hdr.as_deref())?);
+            raw.push(Raw {
+                origin,
+                email,
+                header: hdr,
+            });
         }
-        items
+        Some((items, raw))
+    }
+
+    /// The run is over: remove its folder.
+    fn finish(&self) {
+        if let Err(e) = self.runs.remove_child(&self.name, is_run_file) {
+            say(HOOK, format_args!("warning: {e}"));
+        }
+    }
+
+    fn abort(&self) -> u8 {
+        self.finish();
+        EXIT_UNUSABLE
     }
 }
 
-/// A key for the running git send-email: the nearest ancestor process that is send-email,
-/// with its start time (so a reused pid is a new key). Two sends never share it.
-fn run_key() -> String {
-    let mut pid = std::os::unix::process::parent_id();
-    for _ in 0..8 {
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        // Fields after the command name (which may hold spaces) start at the last ')'.
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, r)| r.split_whitespace().collect())
-            .unwrap_or_default();
-        if String::from_utf8_lossy(&cmdline).contains("send-email") {
-            let start = fields.get(19).copied().unwrap_or("0");
-            return format!("{pid}-{start}");
-        }
-        match fields.get(1).and_then(|p| p.parse::<u32>().ok()) {
-            Some(ppid) if ppid > 1 => pid = ppid,
-            _ => break,
-        }
-    }
-    "default".to_owned()
+fn base_name(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+/// A cover letter's file name as git format-patch (`0000-cover-letter.patch`, `v2-0000-...`)
+/// and b4 write it.
+fn is_cover_name(f: &str) -> bool {
+    let f = f
+        .strip_prefix('v')
+        .and_then(|r| r.split_once('-'))
+        .filter(|(v, _)| v.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(f, |(_, r)| r);
+    f.starts_with("0000-") || f.contains("cover-letter")
 }

@@ -8,6 +8,7 @@ use crate::email::Email;
 use crate::item::{FileChange, Ident, Item};
 use crate::message::ParseOptions;
 use crate::repo::{AncestryQuery, CommitInfo, Reach, RepoFacts, Resolved};
+use crate::sent::{Applies, SendFacts, SentEntry, TreeCheck};
 use crate::tree::{Tree, TreeSource};
 
 const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
@@ -142,6 +143,7 @@ struct Case {
     items: Vec<Item>,
     tree: Option<Tree>,
     repo: Option<Fake>,
+    send: Option<SendFacts>,
 }
 
 impl Case {
@@ -150,6 +152,14 @@ impl Case {
             items,
             tree: None,
             repo: None,
+            send: None,
+        }
+    }
+    /// A case for the sending rules: what sendemail-validate knows about the send.
+    fn sent(items: Vec<Item>, facts: SendFacts) -> Case {
+        Case {
+            send: Some(facts),
+            ..Case::of(items).repo(Fake::default())
         }
     }
     fn repo(mut self, r: Fake) -> Case {
@@ -161,6 +171,8 @@ impl Case {
         let cx = Context {
             tree: self.tree.map(|t| (t, &source)),
             repo: self.repo.as_ref().map(|r| r as &dyn RepoFacts),
+            send: self.send.as_ref(),
+            ..Context::default()
         };
         check(&self.items, &cx, &Config::default())
             .iter()
@@ -465,6 +477,54 @@ fn cases(id: &str, bad: &str, good: &str) -> Option<(Case, Case)> {
                 Case::of(items()).repo(tags(Some("v6.13-rc1"))),
             )
         }
+        "repost-too-soon" | "new-version-thread" | "version-sequence" | "applies-to-tree" => {
+            let v = |n: u32| {
+                let p = |k: &str| format!("[PATCH bpf-next v{n} {k}]");
+                vec![
+                    cover(&format!("{} bpf: Support foo", p("0/2")), "The series."),
+                    patch(&format!("{} bpf: Add foo", p("1/2"))),
+                    patch(&format!("{} selftests/bpf: Test foo", p("2/2"))),
+                ]
+            };
+            let hour = 3600;
+            let log = |n: u32, at: i64| vec![SentEntry::of(&v(n), at, Some("<v@x>".into()))];
+            let facts = |sent, now, applies| SendFacts {
+                now,
+                sent,
+                tree: Some(TreeCheck {
+                    tree_ref: Some("bpf-next/master".into()),
+                    applies,
+                    foreign_base: None,
+                }),
+            };
+            let fails = Applies::No {
+                origin: v(3)[1].origin.clone(),
+                detail: "patch failed: kernel/bpf/syscall.c:1".into(),
+            };
+            match id {
+                // v2 at 10:00, v3 at 14:00; the good one the next day.
+                "repost-too-soon" => (
+                    Case::sent(v(3), facts(log(2, 10 * hour), 14 * hour, Applies::Yes)),
+                    Case::sent(v(3), facts(log(2, 10 * hour), 40 * hour, Applies::Yes)),
+                ),
+                "new-version-thread" => {
+                    let mut threaded = v(2);
+                    threaded[0].in_reply_to = Some("<v@x>".into());
+                    (
+                        Case::sent(threaded, facts(log(1, 0), 48 * hour, Applies::Yes)),
+                        Case::sent(v(2), facts(log(1, 0), 48 * hour, Applies::Yes)),
+                    )
+                }
+                "version-sequence" => (
+                    Case::sent(v(3), facts(log(1, 0), 48 * hour, Applies::Yes)),
+                    Case::sent(v(2), facts(log(1, 0), 48 * hour, Applies::Yes)),
+                ),
+                _ => (
+                    Case::sent(v(3), facts(Vec::new(), 0, fails)),
+                    Case::sent(v(3), facts(Vec::new(), 0, Applies::Yes)),
+                ),
+            }
+        }
         "fixup-commit" => {
             let mk = |subject: &str| {
                 Item::from_commit(
@@ -513,6 +573,7 @@ fn found(
     let cx = Context {
         tree: tree.map(|t| (t, &source)),
         repo: repo.map(|r| r as &dyn RepoFacts),
+        ..Context::default()
     };
     check(items, &cx, &Config::default())
         .into_iter()
@@ -630,6 +691,7 @@ fn maintainers_of_our_entries_put_a_patch_in_scope() {
     let cx = Context {
         tree: None,
         repo: Some(&repo),
+        ..Context::default()
     };
     let to = |addr: &str, file: &str| {
         email(

@@ -564,7 +564,7 @@ mod tests {
         let source = TreeSource::Config;
         let cx = Context {
             tree: Some((crate::tree::Tree::BpfNext, &source)),
-            repo: None,
+            ..Context::default()
         };
         let rules: Vec<_> = check(&[item], &cx, &Config::default())
             .into_iter()
@@ -632,6 +632,7 @@ mod tests {
         let cx = Context {
             tree: None,
             repo: Some(&repo),
+            ..Context::default()
         };
         let found: Vec<(String, Option<usize>)> = check(&items, &cx, &Config::default())
             .into_iter()

@@ -11,6 +11,7 @@ mod fixes;
 mod message;
 mod pull;
 mod recipients;
+mod sending;
 mod series;
 mod subject;
 
@@ -21,6 +22,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::item::{Item, ItemKind};
 use crate::message::Line;
 use crate::repo::RepoFacts;
+use crate::sent::SendFacts;
 use crate::tree::{Tree, TreeSource};
 
 pub(crate) use fixes::target_id as fixes_target_id;
@@ -78,6 +80,13 @@ pub struct Context<'a> {
     pub tree: Option<(Tree, &'a TreeSource)>,
     /// The repository, when there is one.
     pub repo: Option<&'a dyn RepoFacts>,
+    /// The items are everything one send carries (git send-email's whole run), so a lone
+    /// part of an `n/m` series is a partial resend. Elsewhere (`check` of one file, b4's
+    /// one patch at a time) a lone part is judged by item rules only.
+    pub whole_send: bool,
+    /// What sendemail-validate knows about this send (send log, clock, thread, target
+    /// tree); the sending rules stay silent without it.
+    pub send: Option<&'a SendFacts>,
 }
 
 impl std::fmt::Debug for Context<'_> {
@@ -85,6 +94,8 @@ impl std::fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("tree", &self.tree)
             .field("repo", &self.repo.is_some())
+            .field("whole_send", &self.whole_send)
+            .field("send", &self.send.is_some())
             .finish()
     }
 }
@@ -150,6 +161,17 @@ impl Out<'_> {
         help: Option<String>,
     ) {
         self.emit(self.info.severity, item, line, message, help);
+    }
+
+    /// Report as a note, whatever the rule's severity (something it could not check).
+    pub fn note(
+        &mut self,
+        item: &Item,
+        line: Option<&Line>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.emit(Severity::Note, item, line, message, help);
     }
 
     /// Report one step below the rule's default (the lenient half of a mixed rule).
@@ -569,6 +591,44 @@ on netdev@vger.kernel.org. Checked where the recipients are known (email To/Cc h
 send-email's header file).",
         bad: "To: linux-kernel@vger.kernel.org   (for [PATCH bpf-next])",
         good: "To: bpf@vger.kernel.org"),
+    rule!("repost-too-soon", Error, Check::Series(sending::repost_too_soon), repo: true,
+        section: NETDEV,
+        summary: "the same series was sent from this repository less than 24 hours ago",
+        explanation: "\"Don't repost your patches within one 24h period\": reviewers need time to answer a \
+posting before the next one arrives. sendemail-validate keeps a log of the series it let through \
+(`bpf-policy sent` lists it) and recognises a series by its cover letter's title, else by its patch \
+subjects. A send that never reached the list can be dropped from the log with \
+`bpf-policy sent --forget`.",
+        bad: "v2 sent at 10:00, v3 of the same series at 14:00",
+        good: "v3 sent the next day, after the reviews of v2"),
+    rule!("new-version-thread", Warning, Check::Series(sending::new_version_thread), repo: true,
+        section: NETDEV,
+        summary: "a new version (v2+) is sent as a reply to an earlier posting",
+        explanation: "New versions are \"posted as a separate thread, not as a reply\" to the previous \
+one: threaded under v1 they are easily missed and confuse the patch tracking. Send vN without \
+--in-reply-to and link the previous posting in the changelog.",
+        bad: "git send-email --in-reply-to='<v1-cover@example.org>' v2-*.patch",
+        good: "git send-email v2-*.patch   (Changes in v2: ... v1: https://lore.kernel.org/...)"),
+    rule!("version-sequence", Warning, Check::Series(sending::version_sequence), repo: true,
+        section: NETDEV,
+        summary: "a posting's vN does not follow the last version sent (v3 after v1, or no vN again)",
+        explanation: "Each repost of a series carries the next revision number, so reviewers can tell \
+the postings apart: after v1 comes v2. A v3 after v1 (v2 never sent), the same vN again, or a \
+posting without vN of a series already sent once is reported, from the send log.",
+        bad: "[PATCH bpf-next v3 0/2] after [PATCH bpf-next 0/2]",
+        good: "git format-patch -v2 ...  ->  [PATCH bpf-next v2 0/2]"),
+    rule!("applies-to-tree", Error, Check::Series(sending::applies_to_tree), repo: true,
+        section: Q_TREE,
+        summary: "the series must apply to the tip of the target tree's branch",
+        explanation: "\"Please make sure to rebase the patches against those trees in order to reduce \
+potential conflicts\": a series that does not apply is bounced by the CI with \"Please rebase\". \
+sendemail-validate applies the patches in memory (a temporary index, never your work tree or index) \
+to the remote-tracking branch of the remote whose URL names the tree (or the ref in \
+`bpf-policy.treeRef`) and names the patch and file that fail. A cover letter's `base-commit:` that \
+is not in that branch's history is reported too. Skipped, with a note, when there is no such ref or \
+it is more than 7 days old (fetch it to check against today's tree).",
+        bad: "a series based on last month's bpf-next that conflicts with bpf-next/master",
+        good: "git fetch bpf-next && git rebase bpf-next/master && git format-patch ..."),
     rule!("maintainers-list", Error, Check::Series(recipients::maintainers_list), repo: true,
         section: Q_LIST,
         summary: "a mailing list MAINTAINERS names for a file the patch touches is in neither To nor Cc",

@@ -289,6 +289,7 @@ F:\t*/
         let cx = Context {
             tree: None,
             repo: Some(repo),
+            ..Context::default()
         };
         check(items, &cx, &Config::default())
             .into_iter()
@@ -401,6 +402,7 @@ F:\t*/
         let cx = Context {
             tree: None,
             repo: Some(&r),
+            ..Context::default()
         };
         let _ = check(&[msg], &cx, &Config::default());
         assert_eq!(r.asked.get(), 0);
@@ -420,6 +422,7 @@ F:\t*/
         let cx = Context {
             tree: None,
             repo: Some(&r),
+            ..Context::default()
         };
         let items = [item];
         let _ =

@@ -141,9 +141,12 @@ pub(super) fn cover_empty(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
 const MISSING_SHOWN: usize = 10;
 
 /// series-consistency
-pub(super) fn consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) {
+pub(super) fn consistency(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
     let mails: Vec<&Item> = emails(items).filter(|i| !i.is_merge).collect();
-    if mails.len() < 2 {
+    // One email alone is a series of its own, unless it says it is part n of m and the send
+    // carries nothing else (a partial resend).
+    let numbered = |i: &Item| i.prefix.as_ref().and_then(|p| p.total()).is_some();
+    if mails.is_empty() || (mails.len() < 2 && !(cx.whole_send && numbered(mails[0]))) {
         return;
     }
     let first = mails[0];
@@ -223,7 +226,17 @@ pub(super) fn consistency(items: &[Item], _cx: &Context<'_>, out: &mut Out<'_>) 
             missing.push(format!("and {} more", absent - MISSING_SHOWN));
         }
         let v = first.prefix.as_ref().map_or(1, |p| p.revision());
-        let msg = if v >= 2 {
+        let msg = if cx.whole_send && absent == m as usize {
+            format!(
+                "the cover letter is sent without its patches: {} missing",
+                missing.join(", ")
+            )
+        } else if cx.whole_send {
+            format!(
+                "this send is not the whole series: {} missing",
+                missing.join(", ")
+            )
+        } else if v >= 2 {
             format!(
                 "v{v} is not the whole series: {} missing",
                 missing.join(", ")

@@ -53,7 +53,7 @@ fn describe_args<S: AsRef<OsStr>>(args: &[S]) -> String {
         .join(" ")
 }
 
-fn run_command(mut c: Command, stdin: Option<&[u8]>) -> Result<Output, RepoError> {
+pub(crate) fn run_command(mut c: Command, stdin: Option<&[u8]>) -> Result<Output, RepoError> {
     if stdin.is_some() {
         c.stdin(Stdio::piped());
     }
@@ -163,7 +163,11 @@ impl GitCmd {
         }))
     }
 
-    fn command<S: AsRef<OsStr>>(&self, args: &[S], index_file: Option<&Path>) -> Command {
+    pub(crate) fn command<S: AsRef<OsStr>>(
+        &self,
+        args: &[S],
+        index_file: Option<&Path>,
+    ) -> Command {
         let mut c = base_command();
         c.env("GIT_DIR", &self.git_dir);
         match &self.work_tree {
