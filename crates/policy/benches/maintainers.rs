@@ -1,5 +1,7 @@
 //! In-process figures for MAINTAINERS: parsing the kernel's whole file, and parsing plus
-//! matching a 10-file patch (what one `bpf-policy recipients` or sendemail-validate run does).
+//! matching a 10-file patch (what one `bpf-policy recipients` or sendemail-validate run does),
+//! and reading only the BPF/NETWORKING/XDP entries for scope detection (what a commit-msg
+//! run with no target tree does).
 //! `cargo bench -p bpf-policy --bench maintainers`; bench/recipients.sh times whole processes
 //! beside get_maintainer.pl.
 
@@ -53,4 +55,19 @@ fn match_10_files_parsed() -> usize {
 fn parse_and_match_1_file() -> usize {
     let m = Maintainers::parse(divan::black_box(&FILE));
     m.lookup(&[ONE.as_str()]).people.len()
+}
+
+#[divan::bench]
+fn scope_entries_and_match_1_file() -> Option<usize> {
+    let m = Maintainers::from_text(divan::black_box(FILE.clone()));
+    let ours = m.named(bpf_policy::scope::OUR_ENTRIES);
+    ours.first_covered(&["kernel/bpf/verifier.c"]).map(str::len)
+}
+
+#[divan::bench]
+fn copy_file_text() -> usize {
+    // What scope_entries_and_match_1_file pays before it reads anything: its copy of the text.
+    Maintainers::from_text(divan::black_box(FILE.clone()))
+        .text()
+        .len()
 }

@@ -118,8 +118,9 @@ pub struct Item {
     /// The subject as written, prefix included (what a diagnostic on the subject shows).
     pub full_subject: String,
     /// Text below the `---` line up to the diff (changelog, notes to maintainers), with the
-    /// 1-based line number of each line in the source.
-    pub notes: Vec<(usize, String)>,
+    /// 1-based line number of each line in the source. Moved here from the parsed message
+    /// (whose `notes` are left empty): one copy.
+    pub notes: Vec<Line>,
     /// Files the change touches; `None` when unknown (a bare commit message).
     pub files: Option<Vec<FileChange>>,
     /// Whether a diff was present (emails); a patch email without one is a cover letter or junk.
@@ -156,17 +157,13 @@ impl Item {
 
     /// A commit message parsed by the caller (the commit-msg hook cleans it up the way git
     /// will record it first).
-    pub fn from_parsed_message(origin: impl Into<String>, message: Message) -> Item {
+    pub fn from_parsed_message(origin: impl Into<String>, mut message: Message) -> Item {
         let is_cover = is_b4_cover(&message);
         Item {
             origin: origin.into(),
             kind: ItemKind::Message,
             full_subject: message.subject.clone(),
-            notes: message
-                .notes
-                .iter()
-                .map(|l| (l.no, l.text.clone()))
-                .collect(),
+            notes: std::mem::take(&mut message.notes),
             message,
             prefix: None,
             files: None,
@@ -191,7 +188,7 @@ impl Item {
         parent_count: usize,
     ) -> Item {
         let mut item = Item::from_message(
-            short_id(id),
+            crate::repo::short_id(id).to_owned(),
             bytes,
             &ParseOptions {
                 comment: CommentChar::None,
@@ -224,14 +221,10 @@ impl Item {
         lines.extend(email.message);
         let mut message = Message::from_lines(lines, &CommentChar::None);
         message.lossy = email.lossy;
-        let notes = message
-            .notes
-            .drain(..)
-            .chain(email.notes)
-            .map(|l| (l.no, l.text))
-            .collect();
         let is_cover =
             prefix.as_ref().is_some_and(|p| p.number() == Some(0)) || is_b4_cover(&message);
+        let mut notes = std::mem::take(&mut message.notes);
+        notes.extend(email.notes);
         let pull_request = pull_request_of(summary).is_some();
         // Recipients are known only when the email names some (format-patch without --to
         // writes none; send-email's header file adds them later).
@@ -352,8 +345,4 @@ fn is_b4_cover(m: &Message) -> bool {
         series |= object && l.text.contains("\"series\"");
     }
     series
-}
-
-fn short_id(id: &str) -> String {
-    id.chars().take(12).collect()
 }

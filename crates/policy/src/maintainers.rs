@@ -511,13 +511,22 @@ struct Keyword {
     regex: usize,
 }
 
-/// A parsed MAINTAINERS file.
+/// A MAINTAINERS file: its text, and the index of its entries, built on the first question
+/// that needs it.
 ///
-/// Parsing only finds the lines: values stay in the text and patterns are interpreted when a
-/// file is matched (most `F:` values are plain paths that a byte comparison settles).
+/// Indexing only finds the lines: values stay in the text and patterns are interpreted when a
+/// file is matched (most `F:` values are plain paths that a byte comparison settles). A
+/// question about a few entries by name ([`Maintainers::named`]) needs no index at all: the
+/// commit-msg hook asks only that.
 #[derive(Debug)]
 pub struct Maintainers {
     text: Box<str>,
+    index: OnceLock<Index>,
+}
+
+/// Where the entries, tag lines and regexes of a MAINTAINERS text are.
+#[derive(Debug)]
+struct Index {
     entries: Vec<Entry>,
     tags: Vec<TagLine>,
     regexes: Vec<LazyRegex>,
@@ -582,22 +591,9 @@ fn depth(value: &str) -> i64 {
     slashes(value) as i64 + i64::from(!value.ends_with('/'))
 }
 
-impl Maintainers {
-    /// Parse the file's text. Nothing in it is an error: lines get_maintainer.pl would ignore
-    /// are ignored here too. (A file over 4 GiB is cut there: no MAINTAINERS is that big.)
-    pub fn parse(text: &str) -> Maintainers {
-        let text = match text.len() {
-            n if n > u32::MAX as usize => {
-                let mut cut = u32::MAX as usize;
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                &text[..cut]
-            }
-            _ => text,
-        };
-        let mut m = Maintainers {
-            text: text.into(),
+impl Index {
+    fn build(text: &str) -> Index {
+        let mut m = Index {
             entries: Vec::with_capacity(4096),
             tags: Vec::with_capacity(32 * 1024),
             regexes: Vec::new(),
@@ -657,13 +653,43 @@ impl Maintainers {
         }
         m
     }
+}
+
+impl Maintainers {
+    /// Parse the file's text. Nothing in it is an error: lines get_maintainer.pl would ignore
+    /// are ignored here too. (A file over 4 GiB is cut there: no MAINTAINERS is that big.)
+    pub fn parse(text: &str) -> Maintainers {
+        let m = Maintainers::from_text(text.to_owned());
+        m.ix();
+        m
+    }
+
+    /// The file's text, kept as it is; it is indexed when a question first needs it (see
+    /// [`Maintainers::named`] for one that does not).
+    pub fn from_text(mut text: String) -> Maintainers {
+        if text.len() > u32::MAX as usize {
+            let mut cut = u32::MAX as usize;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        Maintainers {
+            text: text.into_boxed_str(),
+            index: OnceLock::new(),
+        }
+    }
+
+    fn ix(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(&self.text))
+    }
 
     fn value(&self, t: &TagLine) -> &str {
         &self.text[t.start as usize..t.end as usize]
     }
 
     fn tags_of(&self, e: &Entry) -> &[TagLine] {
-        &self.tags[e.tags.0 as usize..e.tags.1 as usize]
+        &self.ix().tags[e.tags.0 as usize..e.tags.1 as usize]
     }
 
     fn name_of(&self, e: &Entry) -> &str {
@@ -677,12 +703,12 @@ impl Maintainers {
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.ix().entries.len()
     }
 
     /// Whether the file held no entries.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.ix().entries.is_empty()
     }
 
     /// Names of the entries whose `F:`/`N:` patterns cover `path` (and no `X:` excludes it),
@@ -692,14 +718,107 @@ impl Maintainers {
         let is_dir = dir_oracle(&files);
         self.matching(path, &is_dir)
             .into_iter()
-            .map(|(e, _)| self.name_of(&self.entries[e]))
+            .map(|(e, _)| self.name_of(&self.ix().entries[e]))
             .collect()
+    }
+
+    /// The entries whose name line, less leading white space, starts with one of `prefixes`
+    /// (which must not start with white space), as a file of their own: the same entries with
+    /// the same tag lines, in the same order, as indexing the whole file and keeping those.
+    ///
+    /// It needs no index of the whole file: the names are found by substring search and only
+    /// the lines of those entries are read, so asking about the BPF and networking entries of
+    /// the kernel's file costs a fraction of indexing its 3,000 entries.
+    pub fn named(&self, prefixes: &[&str]) -> Maintainers {
+        let text: &str = &self.text;
+        let mut starts: Vec<usize> = Vec::new();
+        for p in prefixes {
+            if p.is_empty() || p.starts_with(char::is_whitespace) {
+                continue;
+            }
+            for hit in memchr::memmem::find_iter(text.as_bytes(), p.as_bytes()) {
+                let line_start = text[..hit].rfind('\n').map_or(0, |i| i + 1);
+                if text[line_start..hit].chars().all(char::is_whitespace) {
+                    starts.push(line_start);
+                }
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let mut out = String::new();
+        for at in starts {
+            // As `Index::build` reads it: a text line names the entry whose tag lines follow
+            // (blank and `#` lines between them are skipped); a text line with no tag lines
+            // after it names nothing.
+            let mut lines = text[at..].split_inclusive('\n').map(|raw| {
+                let line = raw.strip_suffix('\n').unwrap_or(raw);
+                line.strip_suffix('\r').unwrap_or(line)
+            });
+            let Some(name) = lines.next().filter(|l| tag_line(l).is_none()) else {
+                continue;
+            };
+            let mut tags = String::new();
+            for line in lines {
+                if tag_line(line).is_some() {
+                    tags.push_str(line);
+                    tags.push('\n');
+                    continue;
+                }
+                let trimmed = line.trim();
+                if trimmed.is_empty() || trimmed.starts_with('#') {
+                    continue;
+                }
+                break;
+            }
+            if !tags.is_empty() {
+                out.push_str(name);
+                out.push('\n');
+                out.push_str(&tags);
+            }
+        }
+        Maintainers::from_text(out)
+    }
+
+    /// The first of `files` that an entry covers by its `F:` or `N:` patterns without an `X:`
+    /// pattern excluding it, as [`Maintainers::lookup_files`] would match it.
+    pub fn first_covered<'f>(&self, files: &[&'f str]) -> Option<&'f str> {
+        let owned: Vec<String> = files.iter().map(|f| (*f).to_owned()).collect();
+        let is_dir = dir_oracle(&owned);
+        files
+            .iter()
+            .copied()
+            .find(|f| !self.matching(f, &is_dir).is_empty())
+    }
+
+    /// The addresses of every `M:`, `R:` and `L:` line, in file order, with their role (a
+    /// list's `(moderated ...)` remark and a person's name left out).
+    pub fn addresses(&self) -> impl Iterator<Item = (Role, String)> + '_ {
+        let ix = self.ix();
+        ix.tags.iter().filter_map(move |t| {
+            let value = self.value(t);
+            let role = match t.tag {
+                b'M' => Role::Maintainer,
+                b'R' => Role::Reviewer,
+                b'L' => Role::List {
+                    moderated: value.contains("moderated"),
+                },
+                _ => return None,
+            };
+            let (_, address) = parse_email(value);
+            (!address.is_empty()).then_some((role, address))
+        })
+    }
+
+    /// The names of the entries, in file order.
+    pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.ix().entries.iter().map(|e| self.name_of(e))
     }
 
     /// Entries matching one file, most specific first (ties in file order).
     fn matching(&self, file: &str, is_dir: &dyn Fn(&str) -> bool) -> Vec<(usize, i64)> {
         let mut hits: Vec<(usize, i64)> = Vec::new();
-        for (idx, e) in self.entries.iter().enumerate() {
+        let ix = self.ix();
+        for (idx, e) in ix.entries.iter().enumerate() {
             let tags = self.tags_of(e);
             // The last matching pattern of the entry sets its depth, as in get_maintainer.pl.
             let mut found = None;
@@ -708,7 +827,7 @@ impl Maintainers {
                     b'F' if file_matches(self.value(t), file, is_dir) => {
                         found = Some(depth(self.value(t)));
                     }
-                    b'N' if self.regexes[t.regex as usize].is_match(file) => found = Some(0),
+                    b'N' if ix.regexes[t.regex as usize].is_match(file) => found = Some(0),
                     _ => {}
                 }
             }
@@ -749,25 +868,26 @@ impl Maintainers {
     }
 
     fn lookup_parts(&self, files: &[String], keyword_hits: &[usize]) -> Lookup {
+        let ix = self.ix();
         let mut acc = Accumulator::default();
         let is_dir = dir_oracle(files);
         for f in files {
             for (e, _) in self.matching(f, &is_dir) {
-                acc.add(self, &self.entries[e], &Via::File(f.clone()));
+                acc.add(self, &ix.entries[e], &Via::File(f.clone()));
             }
         }
         // Perl sorts the K: line positions as strings.
         let mut kw: Vec<&Keyword> = keyword_hits
             .iter()
-            .filter_map(|&k| self.keywords.get(k))
+            .filter_map(|&k| ix.keywords.get(k))
             .collect();
         kw.sort_by_key(|k| k.tvi.to_string());
         kw.dedup_by_key(|k| k.tvi);
         for k in kw {
             acc.add(
                 self,
-                &self.entries[k.entry],
-                &Via::Keyword(self.regexes[k.regex].src.clone()),
+                &ix.entries[k.entry],
+                &Via::Keyword(ix.regexes[k.regex].src.clone()),
             );
         }
         acc.finish()
@@ -777,10 +897,11 @@ impl Maintainers {
     /// and test the keywords against every other line (only `+`/`-` lines once the diff has
     /// begun).
     fn scan(&self, text: &str, files: &mut Vec<String>, keyword_hits: &mut Vec<usize>) {
+        let ix = self.ix();
         let mut in_diff = false;
         // Keywords with a chance to match anywhere in this patch.
-        let candidates: Vec<usize> = (0..self.keywords.len())
-            .filter(|&k| self.regexes[self.keywords[k].regex].may_match(text))
+        let candidates: Vec<usize> = (0..ix.keywords.len())
+            .filter(|&k| ix.regexes[ix.keywords[k].regex].may_match(text))
             .collect();
         for line in text.split_inclusive('\n') {
             if let Some(f) = mode_change(line) {
@@ -808,7 +929,7 @@ impl Maintainers {
                     if keyword_hits.contains(&k) {
                         continue;
                     }
-                    if self.regexes[self.keywords[k].regex].find_from(line, from) {
+                    if ix.regexes[ix.keywords[k].regex].find_from(line, from) {
                         keyword_hits.push(k);
                     }
                 }

@@ -40,6 +40,14 @@ impl Trailer {
     pub fn is(&self, key: &str) -> bool {
         self.key.eq_ignore_ascii_case(key)
     }
+
+    /// The key line as written, where a finding about this trailer points.
+    pub fn line(&self) -> Line {
+        Line {
+            no: self.line,
+            text: self.raw.clone(),
+        }
+    }
 }
 
 /// How comment lines are recognised.

@@ -17,6 +17,12 @@ pub struct CommitInfo {
     pub subject: String,
 }
 
+/// A commit id as the kernel abbreviates it in `Fixes:` tags and messages: its first 12
+/// digits (the whole id when shorter).
+pub fn short_id(id: &str) -> &str {
+    id.char_indices().nth(12).map_or(id, |(end, _)| &id[..end])
+}
+
 /// The outcome of resolving an abbreviated commit id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
@@ -66,12 +72,6 @@ pub trait RepoFacts {
         None
     }
 
-    /// The text of the repository's MAINTAINERS (at HEAD), when it has one. Scope detection
-    /// reads the BPF and networking entries from it.
-    fn maintainers(&self) -> Option<&str> {
-        None
-    }
-
     /// Whether the current branch is managed by `b4 prep` (its prefixes are set with
     /// `b4 prep --set-prefixes`, not `git format-patch --subject-prefix`).
     fn b4_branch(&self) -> bool {
@@ -84,8 +84,9 @@ pub trait RepoFacts {
         Reach::default()
     }
 
-    /// MAINTAINERS at HEAD, read and parsed at most once per process. The default (for
-    /// fakes and backends without a tree) is that there is none.
+    /// MAINTAINERS at HEAD, read at most once per process: scope detection reads the BPF
+    /// and networking entries from it, the recipients rules match patches against it. The
+    /// default (for fakes and backends without a tree) is that there is none.
     fn maintainers_parsed(&self) -> MaintainersAt<'_> {
         MaintainersAt::Absent
     }
@@ -124,7 +125,7 @@ pub fn is_kernel_tags(tags: &[String]) -> bool {
 pub enum MaintainersAt<'a> {
     /// HEAD's tree has no MAINTAINERS (not a kernel tree, or no commit yet).
     Absent,
-    /// Parsed, shared by every rule of the run.
+    /// Read (and indexed on first need), shared by every rule of the run.
     Parsed(&'a crate::maintainers::Maintainers),
     /// It exists but could not be read; the string says why.
     Unreadable(&'a str),
@@ -172,5 +173,17 @@ mod tests {
         ] {
             assert_eq!(release_tag(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn short_ids_are_12_characters_at_most() {
+        use super::short_id;
+        assert_eq!(
+            short_id("0123456789abcdef0123456789abcdef01234567"),
+            "0123456789ab"
+        );
+        assert_eq!(short_id("abc"), "abc");
+        // Not an id, but no panic inside a character either.
+        assert_eq!(short_id("ééééééééééééé"), "éééééééééééé");
     }
 }

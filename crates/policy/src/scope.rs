@@ -14,7 +14,9 @@
 use std::cell::OnceCell;
 
 use crate::item::Item;
+use crate::maintainers::{Maintainers, Role};
 use crate::prefix::PrefixProblem;
+use crate::repo::MaintainersAt;
 use crate::rules::Context;
 
 /// The lists of the BPF and netdev subsystems.
@@ -60,133 +62,59 @@ impl ScopeDecision {
     }
 }
 
-/// One MAINTAINERS entry's file patterns.
-#[derive(Debug, Clone, Default)]
-struct Entry {
-    files: Vec<String>,
-    excluded: Vec<String>,
-}
+/// The MAINTAINERS entries whose files and people are BPF and networking's: those whose name
+/// starts with one of these (`BPF [GENERAL]`, `NETWORKING DRIVERS`, `XDP (eXpress Data Path)`).
+pub const OUR_ENTRIES: &[&str] = &["BPF", "NETWORKING", "XDP"];
 
-/// What MAINTAINERS says about the BPF, NETWORKING and XDP entries.
-#[derive(Debug, Clone, Default)]
-pub struct OurEntries {
-    entries: Vec<Entry>,
+/// What scope detection knows of our entries: from the repository's MAINTAINERS, or the
+/// built-in list of paths when it has none (or none of our entries).
+struct Ours {
+    /// Our entries, matched as get_maintainer.pl matches them.
+    entries: Maintainers,
     /// Their `M:` and `L:` addresses, lower-cased.
     addresses: Vec<String>,
+    /// Where they come from, for `--verbose`.
+    whose: String,
 }
 
-impl OurEntries {
-    /// Read the entries whose name starts with "BPF", "NETWORKING" or "XDP" from the text of
-    /// a MAINTAINERS file.
-    pub fn parse(maintainers: &str) -> OurEntries {
-        let mut out = OurEntries::default();
-        let mut current: Option<Entry> = None;
-        for line in maintainers.lines() {
-            let is_field = line.len() > 2
-                && line.as_bytes()[1] == b':'
-                && line.as_bytes()[0].is_ascii_uppercase();
-            if !is_field {
-                if let Some(e) = current.take() {
-                    out.entries.push(e);
+impl Ours {
+    fn read(maintainers: MaintainersAt<'_>) -> Ours {
+        let unreadable = match maintainers {
+            MaintainersAt::Parsed(m) => {
+                let entries = m.named(OUR_ENTRIES);
+                if !entries.is_empty() {
+                    let addresses = entries
+                        .addresses()
+                        .filter(|(role, _)| !matches!(role, Role::Reviewer))
+                        .map(|(_, a)| a.to_ascii_lowercase())
+                        .collect();
+                    return Ours {
+                        entries,
+                        addresses,
+                        whose: "a BPF/NETWORKING/XDP entry of MAINTAINERS".to_owned(),
+                    };
                 }
-                let name = line.trim();
-                if ["BPF", "NETWORKING", "XDP"]
-                    .iter()
-                    .any(|p| name.starts_with(p))
-                {
-                    current = Some(Entry::default());
-                }
-                continue;
+                None
             }
-            let Some(e) = current.as_mut() else { continue };
-            let value = line[2..].trim();
-            match &line[..1] {
-                "F" => e.files.push(value.to_owned()),
-                "X" => e.excluded.push(value.to_owned()),
-                "M" | "L" => {
-                    let addr = value
-                        .rsplit_once('<')
-                        .and_then(|(_, r)| r.split_once('>'))
-                        .map_or(value, |(a, _)| a)
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_ascii_lowercase();
-                    if addr.contains('@') && !out.addresses.contains(&addr) {
-                        out.addresses.push(addr);
-                    }
-                }
-                _ => {}
-            }
+            MaintainersAt::Absent => None,
+            // The recipients rules report it; scope still has the built-in list to go by.
+            MaintainersAt::Unreadable(why) => Some(why),
+        };
+        let mut text = String::from("BPF and networking (built-in)\n");
+        for f in BUILTIN_FILES {
+            text.push_str("F:\t");
+            text.push_str(f);
+            text.push('\n');
         }
-        if let Some(e) = current.take() {
-            out.entries.push(e);
-        }
-        out
-    }
-
-    fn builtin() -> OurEntries {
-        OurEntries {
-            entries: vec![Entry {
-                files: BUILTIN_FILES.iter().map(|s| (*s).to_owned()).collect(),
-                excluded: Vec::new(),
-            }],
+        Ours {
+            entries: Maintainers::parse(&text),
             addresses: Vec::new(),
-        }
-    }
-
-    /// The first of `files` that one of the entries covers.
-    fn covered<'f>(&self, files: impl IntoIterator<Item = &'f str>) -> Option<&'f str> {
-        files.into_iter().find(|f| {
-            self.entries.iter().any(|e| {
-                e.files.iter().any(|p| pattern_matches(p, f))
-                    && !e.excluded.iter().any(|p| pattern_matches(p, f))
-            })
-        })
-    }
-}
-
-/// get_maintainer.pl's `F:`/`X:` matching: a pattern ending in `/` covers everything below
-/// it; otherwise `*` and `?` are wildcards, the pattern matches a prefix of the path, and the
-/// path must have as many `/` as the pattern (so `arch/*/net/*` covers files directly in
-/// `arch/x86/net/`).
-pub fn pattern_matches(pattern: &str, path: &str) -> bool {
-    if !glob_prefix(pattern.as_bytes(), path.as_bytes()) {
-        return false;
-    }
-    pattern.ends_with('/')
-        || pattern.bytes().filter(|&b| b == b'/').count()
-            == path.bytes().filter(|&b| b == b'/').count()
-}
-
-/// Whether `pat` (with `*` any run of bytes and `?` one byte) matches a prefix of `s`.
-fn glob_prefix(pat: &[u8], s: &[u8]) -> bool {
-    let (mut p, mut i) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    loop {
-        if p == pat.len() {
-            return true; // a prefix of s matched
-        }
-        match pat[p] {
-            b'*' => {
-                star = Some((p, i));
-                p += 1;
-                continue;
-            }
-            c if i < s.len() && (c == b'?' || c == s[i]) => {
-                p += 1;
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        match star {
-            Some((sp, si)) if si < s.len() => {
-                star = Some((sp, si + 1));
-                p = sp + 1;
-                i = si + 1;
-            }
-            _ => return false,
+            whose: match unreadable {
+                Some(why) => {
+                    format!("the built-in list of BPF and networking paths (MAINTAINERS: {why})")
+                }
+                None => "the built-in list of BPF and networking paths".to_owned(),
+            },
         }
     }
 }
@@ -194,7 +122,7 @@ fn glob_prefix(pat: &[u8], s: &[u8]) -> bool {
 /// Decides scope for the items of one check, reading MAINTAINERS at most once.
 pub struct Scoper<'a> {
     cx: &'a Context<'a>,
-    entries: OnceCell<(OurEntries, bool)>,
+    ours: OnceCell<Ours>,
 }
 
 impl std::fmt::Debug for Scoper<'_> {
@@ -208,24 +136,19 @@ impl<'a> Scoper<'a> {
     pub fn new(cx: &'a Context<'a>) -> Self {
         Scoper {
             cx,
-            entries: OnceCell::new(),
+            ours: OnceCell::new(),
         }
     }
 
-    /// The entries and whether they come from the repository's MAINTAINERS.
-    fn entries(&self) -> &(OurEntries, bool) {
-        self.entries
-            .get_or_init(|| match self.cx.repo.and_then(|r| r.maintainers()) {
-                Some(text) => {
-                    let e = OurEntries::parse(text);
-                    if e.entries.is_empty() {
-                        (OurEntries::builtin(), false)
-                    } else {
-                        (e, true)
-                    }
-                }
-                None => (OurEntries::builtin(), false),
-            })
+    /// Our entries, read from MAINTAINERS on first need.
+    fn ours(&self) -> &Ours {
+        self.ours.get_or_init(|| {
+            Ours::read(
+                self.cx
+                    .repo
+                    .map_or(MaintainersAt::Absent, |r| r.maintainers_parsed()),
+            )
+        })
     }
 
     /// Decide one item on its own (a cover letter is decided like a patch with no files; see
@@ -270,25 +193,20 @@ impl<'a> Scoper<'a> {
         let needs_entries =
             item.recipients.is_some() || (self.cx.tree.is_none() && !files.is_empty());
         if needs_entries {
-            let (entries, from_maintainers) = self.entries();
+            let ours = self.ours();
             if let Some(r) = &item.recipients {
                 for (addr, _) in r.all() {
                     let lower = addr.to_ascii_lowercase();
                     let bare = crate::item::Ident::parse(&lower).email;
-                    if !bare.is_empty() && entries.addresses.contains(&bare) {
+                    if !bare.is_empty() && ours.addresses.contains(&bare) {
                         return ScopeDecision::yes(format!(
                             "it is addressed to {bare}, a maintainer of BPF or networking (MAINTAINERS)"
                         ));
                     }
                 }
             }
-            if let Some(f) = entries.covered(files.iter().copied()) {
-                let whose = if *from_maintainers {
-                    "a BPF/NETWORKING/XDP entry of MAINTAINERS"
-                } else {
-                    "the built-in list of BPF and networking paths"
-                };
-                return ScopeDecision::yes(format!("it touches {f}, covered by {whose}"));
+            if let Some(f) = ours.entries.first_covered(&files) {
+                return ScopeDecision::yes(format!("it touches {f}, covered by {}", ours.whose));
             }
             if item.recipients.is_some() {
                 return ScopeDecision::no(
@@ -355,29 +273,31 @@ pub fn classify(item: &Item, cx: &Context<'_>) -> ScopeDecision {
 mod tests {
     use super::*;
 
+    /// Whether our entries of `text` cover `path`.
+    fn ours_cover(text: &str, path: &str) -> bool {
+        let m = Maintainers::parse(text);
+        Ours::read(MaintainersAt::Parsed(&m))
+            .entries
+            .first_covered(&[path])
+            .is_some()
+    }
+
     #[test]
-    fn patterns_follow_get_maintainer() {
-        assert!(pattern_matches("kernel/bpf/", "kernel/bpf/verifier.c"));
-        assert!(pattern_matches(
-            "arch/*/net/",
-            "arch/x86/net/bpf_jit_comp.c"
-        ));
-        assert!(pattern_matches(
-            "arch/*/net/*",
-            "arch/x86/net/bpf_jit_comp.c"
-        ));
-        assert!(!pattern_matches("arch/*/net/*", "arch/x86/net/sub/x.c"));
-        assert!(pattern_matches(
-            "include/linux/bpf*",
-            "include/linux/bpf_verifier.h"
-        ));
-        assert!(!pattern_matches(
-            "include/linux/bpf*",
-            "include/linux/bpfx/y.h"
-        ));
-        assert!(pattern_matches("net/core/filter.c", "net/core/filter.c"));
-        assert!(!pattern_matches("net/", "fs/net/x.c"));
-        assert!(!pattern_matches("kernel/bpf/", "kernel/sched/core.c"));
+    fn the_builtin_list_is_matched_as_get_maintainer_matches() {
+        let builtin = Ours::read(MaintainersAt::Absent);
+        let covered = |p: &str| builtin.entries.first_covered(&[p]).is_some();
+        assert!(covered("kernel/bpf/verifier.c"));
+        assert!(covered("arch/x86/net/bpf_jit_comp.c"));
+        assert!(covered("include/linux/bpf_verifier.h"));
+        assert!(!covered("include/linux/bpfx/y.h"));
+        assert!(covered("include/linux/filter.h"));
+        assert!(covered("net/core/filter.c"));
+        assert!(!covered("fs/net/x.c"));
+        assert!(!covered("kernel/sched/core.c"));
+        assert!(builtin.whose.contains("built-in"));
+        let unreadable = Ours::read(MaintainersAt::Unreadable("the object is corrupt"));
+        assert!(unreadable.whose.contains("the object is corrupt"));
+        assert!(unreadable.entries.first_covered(&["net/x.c"]).is_some());
     }
 
     #[test]
@@ -388,8 +308,10 @@ Maintainers List
 
 BPF [GENERAL] (Safe Dynamic Programs and Tools)
 M:\tAlexei Starovoitov <ast@kernel.org>
+R:\tA Reviewer <rev@example.org>
 L:\tbpf@vger.kernel.org
 F:\tkernel/bpf/
+F:\tarch/*/net/*
 
 EXT4 FILE SYSTEM
 M:\tTed <tytso@mit.edu>
@@ -401,16 +323,29 @@ L:\tnetdev@vger.kernel.org
 F:\tnet/
 X:\tnet/bluetooth/
 ";
-        let e = OurEntries::parse(text);
+        let m = Maintainers::parse(text);
+        let e = Ours::read(MaintainersAt::Parsed(&m));
         assert_eq!(e.entries.len(), 2);
         assert!(e.addresses.contains(&"ast@kernel.org".to_owned()));
         assert!(e.addresses.contains(&"davem@davemloft.net".to_owned()));
+        assert!(e.addresses.contains(&"bpf@vger.kernel.org".to_owned()));
+        assert!(!e.addresses.contains(&"rev@example.org".to_owned()));
         assert!(!e.addresses.contains(&"tytso@mit.edu".to_owned()));
         assert_eq!(
-            e.covered(["fs/ext4/inode.c", "net/ipv4/tcp.c"]),
+            e.entries
+                .first_covered(&["fs/ext4/inode.c", "net/ipv4/tcp.c"]),
             Some("net/ipv4/tcp.c")
         );
-        assert_eq!(e.covered(["net/bluetooth/hci.c"]), None);
-        assert_eq!(e.covered(["fs/ext4/inode.c"]), None);
+        assert!(!ours_cover(text, "net/bluetooth/hci.c"));
+        assert!(!ours_cover(text, "fs/ext4/inode.c"));
+        assert!(ours_cover(text, "arch/x86/net/bpf_jit_comp.c"));
+        assert!(!ours_cover(text, "arch/x86/net/sub/x.c"));
+        // No entry of ours: the built-in list.
+        let none = Maintainers::parse("EXT4 FILE SYSTEM\nF:\tfs/ext4/\n");
+        assert!(
+            Ours::read(MaintainersAt::Parsed(&none))
+                .whose
+                .contains("built-in")
+        );
     }
 }

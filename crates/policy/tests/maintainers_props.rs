@@ -1,7 +1,8 @@
 //! Properties of the MAINTAINERS parser and matcher over generated files and patches: no
 //! panic whatever the text (odd globs, broken regexes, multi-byte characters, CRLF), the same
 //! answer twice, and an entry whose `F:` names a directory always covers a file below it
-//! unless an `X:` of its own says otherwise.
+//! unless an `X:` of its own says otherwise; reading a few entries by name finds what indexing
+//! the whole file finds.
 
 use bpf_policy::maintainers::Maintainers;
 use proptest::prelude::*;
@@ -75,7 +76,64 @@ fn text(pieces: &'static [&'static str], max: usize) -> impl Strategy<Value = St
     .prop_map(|v| v.concat())
 }
 
+/// Name lines for [`LINES`]: ours, others, and near misses (indented, CRLF, a prefix inside).
+const NAMES: &[&str] = &[
+    "BPF [GENERAL]\n",
+    "NETWORKING DRIVERS\r\n",
+    "  XDP (eXpress Data Path)\n",
+    "\tBPFX\n",
+    "xBPF\n",
+    "EXT4 BPF\n",
+    "THE REST\n",
+    "NETWORKINGé\n",
+    "BPF",
+];
+
+/// Paths the generated entries may cover.
+const PATHS: &[&str] = &[
+    "kernel/bpf/core.c",
+    "kernel/bpf/skip.c",
+    "drivers/net/a/x1.c",
+    "net/core/filter.c",
+    "net/é/x.c",
+    "a*b",
+    "tegra",
+    "lib/bpf.c",
+];
+
+fn named_file() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            3 => select(LINES).prop_map(str::to_owned),
+            2 => select(NAMES).prop_map(str::to_owned),
+            1 => "[ -~é\\t\\n]{0,12}",
+        ],
+        0..60,
+    )
+    .prop_map(|v| v.concat())
+}
+
 proptest! {
+    #[test]
+    fn entries_by_name_are_those_of_the_whole_file(file in named_file()) {
+        const OURS: &[&str] = &["BPF", "NETWORKING", "XDP"];
+        let ours = |name: &str| OURS.iter().any(|p| name.trim_start().starts_with(p));
+        let whole = Maintainers::parse(&file);
+        let named = whole.named(OURS);
+        prop_assert_eq!(
+            named.names().collect::<Vec<_>>(),
+            whole.names().filter(|n| ours(n)).collect::<Vec<_>>()
+        );
+        for path in PATHS {
+            let by_whole: Vec<&str> =
+                whole.entries_for_path(path).into_iter().filter(|n| ours(n)).collect();
+            prop_assert_eq!(named.entries_for_path(path), by_whole, "{}", path);
+        }
+        // Asked of a file not yet indexed, the same.
+        let lazy = Maintainers::from_text(file.clone()).named(OURS);
+        prop_assert_eq!(lazy.text(), named.text());
+    }
+
     #[test]
     fn never_panics_and_answers_the_same(file in text(LINES, 40), patch in text(PATCH, 30)) {
         let m = Maintainers::parse(&file);

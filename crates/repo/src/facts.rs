@@ -40,26 +40,6 @@ impl RepoFacts for Repo {
         self.pending_files_result()?.as_deref().ok()
     }
 
-    fn maintainers(&self) -> Option<&str> {
-        // Already read and parsed for the recipients rules: one read of the blob per process.
-        if let Some(Ok(Some(m))) = self.maintainers_parsed.get() {
-            return Some(m.text());
-        }
-        self.maintainers
-            .get_or_init(|| {
-                // HEAD's tree is what the patch applies to; the working copy may differ.
-                let bytes = self
-                    .either(
-                        |r| Ok(libgit::head_file(r, "MAINTAINERS")?),
-                        |c| c.head_file("MAINTAINERS"),
-                    )
-                    .ok()
-                    .flatten()?;
-                Some(String::from_utf8_lossy(&bytes).into_owned())
-            })
-            .as_deref()
-    }
-
     fn b4_branch(&self) -> bool {
         self.current_branch().is_some_and(|b| {
             self.config
@@ -155,16 +135,18 @@ impl RepoFacts for Repo {
 
     fn maintainers_parsed(&self) -> MaintainersAt<'_> {
         let parsed = self.maintainers_parsed.get_or_init(|| {
-            // The text scope detection read already, when it did.
-            if let Some(Some(text)) = self.maintainers.get() {
-                return Ok(Some(Maintainers::parse(text)));
-            }
+            // HEAD's tree is what the patch applies to; the working copy may differ.
             self.either(
                 |r| Ok(libgit::head_maintainers(r)?),
                 GitCmd::head_maintainers,
             )
             .map(|found| {
-                found.map(|(_, bytes)| Maintainers::parse(&String::from_utf8_lossy(&bytes)))
+                found.map(|(_, bytes)| {
+                    Maintainers::from_text(
+                        String::from_utf8(bytes)
+                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                    )
+                })
             })
             .map_err(|e| format!("cannot read MAINTAINERS from HEAD: {e}"))
         });

@@ -68,9 +68,9 @@ pub struct Repo {
     /// Ancestry answers by (ancestor, descendant or None for HEAD).
     ancestry: RefCell<HashMap<AncestryKey, Option<bool>>>,
     tags: OnceCell<Vec<String>>,
-    maintainers: OnceCell<Option<String>>,
-    /// MAINTAINERS at HEAD, parsed on first need: once per process (a sendemail-validate run
-    /// asks only when the last email of the series arrives).
+    /// MAINTAINERS at HEAD, read on first need: once per process (a sendemail-validate run
+    /// asks only when the last email of the series arrives), and indexed only when a
+    /// question needs the whole file (scope detection reads only our entries).
     maintainers_parsed: OnceCell<Result<Option<Maintainers>, String>>,
     /// Set by the commit-msg hook: the commit git is making, whose files rules may ask for.
     pending: Option<PendingCommit>,

@@ -157,24 +157,6 @@ pub(crate) fn head_commit(repo: &Repository) -> Result<Option<Oid>, git2::Error>
     }
 }
 
-/// A file of HEAD's tree, when HEAD and the file exist.
-pub(crate) fn head_file(repo: &Repository, path: &str) -> Result<Option<Vec<u8>>, git2::Error> {
-    let tree = match repo.head() {
-        Ok(head) => head.peel_to_tree()?,
-        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
-            return Ok(None);
-        }
-        Err(e) => return Err(e),
-    };
-    let Ok(entry) = tree.get_path(Path::new(path)) else {
-        return Ok(None);
-    };
-    let Ok(blob) = entry.to_object(repo)?.peel_to_blob() else {
-        return Ok(None);
-    };
-    Ok(Some(blob.content().to_vec()))
-}
-
 /// Names under refs/tags/ starting with `v`, read from the ref store only.
 pub(crate) fn tag_names(repo: &Repository) -> Result<Vec<String>, git2::Error> {
     let mut names = Vec::new();

@@ -115,7 +115,6 @@ impl Repo {
             tags: OnceCell::new(),
             pending: None,
             pending_files: OnceCell::new(),
-            maintainers: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
         })
     }
@@ -133,7 +132,6 @@ impl Repo {
             tags: OnceCell::new(),
             pending: None,
             pending_files: OnceCell::new(),
-            maintainers: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
         })
     }

@@ -1132,7 +1132,12 @@ fn check_scope_facts(tmp: &Path, init_args: &[&str]) -> TestResult {
     write(&dir.join("MAINTAINERS"), "edited\n")?;
 
     let repo = Repo::open(&dir)?;
-    assert_eq!(repo.maintainers(), Some("BPF [GENERAL]\nF:\tkernel/bpf/\n"));
+    match repo.maintainers_parsed() {
+        bpf_policy::repo::MaintainersAt::Parsed(m) => {
+            assert_eq!(m.text(), "BPF [GENERAL]\nF:\tkernel/bpf/\n");
+        }
+        other => return Err(format!("MAINTAINERS at HEAD: {other:?}").into()),
+    }
     let inside = |r: &Reach| {
         (
             r.release.as_ref().map(|x| x.0),

@@ -687,24 +687,12 @@ fn a_patch_without_a_tree_is_ours_by_files_or_recipients() {
 
 #[test]
 fn maintainers_of_our_entries_put_a_patch_in_scope() {
-    struct WithMaintainers(Fake);
-    impl RepoFacts for WithMaintainers {
-        fn resolve_all(&self, ids: &[&str]) -> Vec<Resolved> {
-            self.0.resolve_all(ids)
-        }
-        fn ancestors(&self, queries: &[AncestryQuery<'_>]) -> Vec<Option<bool>> {
-            self.0.ancestors(queries)
-        }
-        fn release_tags(&self) -> Vec<String> {
-            Vec::new()
-        }
-        fn maintainers(&self) -> Option<&str> {
-            Some(
-                "BPF [GENERAL]\nM:\tAlexei Starovoitov <ast@kernel.org>\nL:\tbpf@vger.kernel.org\nF:\tkernel/bpf/\n\nEXT4\nM:\tTed <tytso@mit.edu>\nF:\tfs/ext4/\n",
-            )
-        }
-    }
-    let repo = WithMaintainers(Fake::default());
+    let repo = Fake {
+        maintainers: Some(crate::maintainers::Maintainers::parse(
+            "BPF [GENERAL]\nM:\tAlexei Starovoitov <ast@kernel.org>\nL:\tbpf@vger.kernel.org\nF:\tkernel/bpf/\n\nEXT4\nM:\tTed <tytso@mit.edu>\nF:\tfs/ext4/\n",
+        )),
+        ..Fake::default()
+    };
     let cx = Context {
         tree: None,
         repo: Some(&repo),

@@ -9,7 +9,7 @@ use super::{Check, Q_MIN, Rule, RuleId};
 use super::{Context, Out, TreeFrom};
 use crate::item::{FileChange, Item, ItemKind, only_tests_or_docs};
 use crate::message::{Line, Trailer};
-use crate::repo::{AncestryQuery, Resolved};
+use crate::repo::{AncestryQuery, Resolved, short_id};
 use crate::tree::TreeKind;
 
 const HOW: &str = "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 <commit>";
@@ -321,10 +321,7 @@ pub(super) fn fixes_format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
         );
     }
     for tag in fixes_tags(item) {
-        let line = Line {
-            no: tag.line,
-            text: tag.raw.clone(),
-        };
+        let line = tag.line();
         let (parsed, verdicts) = judge(&tag.value);
         let help = Some(match parsed.as_ref().and_then(|p| p.title.as_deref()) {
             Some(title) if parsed.as_ref().is_some_and(|p| p.id.len() >= 12) => format!(
@@ -376,10 +373,6 @@ struct Tag<'i> {
     title: Option<String>,
 }
 
-fn short(id: &str) -> &str {
-    &id[..12.min(id.len())]
-}
-
 /// fixes-commit: its definition (documentation and default severity) and check.
 pub(super) static FIXES_COMMIT: Rule = rule!(RuleId::FixesCommit, Error, Check::Items(fixes_commit), repo: true, kernel_wide: true,
     section: Q_MIN,
@@ -408,10 +401,7 @@ pub(super) fn fixes_commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>)
             }
             tags.push(Tag {
                 item,
-                line: Line {
-                    no: tag.line,
-                    text: tag.raw.clone(),
-                },
+                line: tag.line(),
                 id: parsed.id.to_ascii_lowercase(),
                 title: parsed.title,
             });
@@ -438,14 +428,14 @@ pub(super) fn fixes_commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>)
         let (item, line, id) = (tag.item, Some(&tag.line), &tag.id);
         match resolved {
             Resolved::Commit(c) => {
-                let good = format!("Fixes: {} (\"{}\")", short(&c.id), c.subject);
+                let good = format!("Fixes: {} (\"{}\")", short_id(&c.id), c.subject);
                 if let Some(title) = &tag.title
                     && !title_matches(title, &c.subject)
                 {
                     out.fail(
                         item,
                         line,
-                        format!("the Fixes: title does not match commit {}: its subject is \"{}\"", short(&c.id), c.subject),
+                        format!("the Fixes: title does not match commit {}: its subject is \"{}\"", short_id(&c.id), c.subject),
                         Some(good.clone()),
                     );
                 }
@@ -456,8 +446,8 @@ pub(super) fn fixes_commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>)
                         line,
                         format!(
                             "commit {} is not an ancestor of {}: the fix would not apply on top of it",
-                            short(&c.id),
-                            descendant.map_or("HEAD", short)
+                            short_id(&c.id),
+                            descendant.map_or("HEAD", short_id)
                         ),
                         Some("name the commit that introduced the bug in the history this patch is based on".into()),
                     );
@@ -469,7 +459,7 @@ pub(super) fn fixes_commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>)
                 format!("the id '{id}' is ambiguous: {} objects start with it", cands.len().max(2)),
                 Some(
                     std::iter::once("use 12 or more hex digits; candidates:".to_owned())
-                        .chain(cands.iter().map(|c| format!("  Fixes: {} (\"{}\")", short(&c.id), c.subject)))
+                        .chain(cands.iter().map(|c| format!("  Fixes: {} (\"{}\")", short_id(&c.id), c.subject)))
                         .collect::<Vec<_>>()
                         .join("\n"),
                 ),
@@ -548,11 +538,8 @@ pub(super) fn fixes_tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
         if looked.is_empty() {
             return; // no tags and no tree refs: nothing to judge by
         }
-        first_line.get_or_insert(Line {
-            no: tag.line,
-            text: tag.raw.clone(),
-        });
-        only_next.push((c.id.chars().take(12).collect(), looked.join(" and ")));
+        first_line.get_or_insert(tag.line());
+        only_next.push((short_id(&c.id).to_owned(), looked.join(" and ")));
     }
     if only_next.is_empty() {
         return;

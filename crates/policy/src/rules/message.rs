@@ -61,14 +61,11 @@ pub(super) fn signoff_missing(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>)
     let below = item
         .notes
         .iter()
-        .find(|(no, text)| parse_trailer_line(text, *no).is_some_and(|t| t.is("Signed-off-by")));
-    if let Some((no, text)) = below {
+        .find(|l| parse_trailer_line(&l.text, l.no).is_some_and(|t| t.is("Signed-off-by")));
+    if let Some(l) = below {
         out.fail(
             item,
-            Some(&Line {
-                no: *no,
-                text: text.clone(),
-            }),
+            Some(l),
             "the only Signed-off-by: is below a `---` line: git am will drop it with everything else there".into(),
             Some("move it above the `---` line, with the other tags at the end of the message".into()),
         );
@@ -125,10 +122,7 @@ pub(super) fn signoff_author(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) 
     if !any {
         return; // signoff-missing speaks
     }
-    let line = signoffs(item).last().map(|t| Line {
-        no: t.line,
-        text: t.raw.clone(),
-    });
+    let line = signoffs(item).last().map(|t| t.line());
     out.fail(
         item,
         line.as_ref(),
@@ -181,10 +175,7 @@ pub(super) fn trailer_typo(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
         let Some(right) = misspelt(&t.key, t.spaced_separator) else {
             continue;
         };
-        let line = Line {
-            no: t.line,
-            text: t.raw.clone(),
-        };
+        let line = t.line();
         let msg = if right == t.key {
             format!(
                 "'{} :' has a space before the colon; tools will not see this {right}: tag",

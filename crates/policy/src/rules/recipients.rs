@@ -196,10 +196,7 @@ pub(super) fn fixes_author_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_
                 .message
                 .trailers_named("Fixes")
                 .find(|t| t.line == a.line)
-                .map(|t| Line {
-                    no: t.line,
-                    text: t.raw.clone(),
-                });
+                .map(|t| t.line());
             out.fail(
                 j.item,
                 tag.as_ref().or(Some(&recipients_line(j.item))),

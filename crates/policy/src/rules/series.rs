@@ -304,7 +304,7 @@ static CHANGELOG: LazyLock<Regex> = LazyLock::new(|| {
 fn has_changelog(item: &Item) -> bool {
     // A changelog above the `---` of a patch is one still (changelog-placement says where it
     // belongs).
-    item.notes.iter().any(|(_, t)| CHANGELOG.is_match(t))
+    item.notes.iter().any(|l| CHANGELOG.is_match(&l.text))
         || item
             .message
             .lines
@@ -360,6 +360,18 @@ static VERSION_NOTE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Whether a line can match [`VERSION_NOTE`]: every form has `v` and then a digit, or
+/// "change".
+/// Most message lines have neither, and then the regex is never compiled (a third of a
+/// commit-msg run's own work when it was).
+fn may_be_version_note(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.windows(2)
+        // `\d` is any Unicode digit: a non-ASCII byte after the `v` may start one.
+        .any(|w| matches!(w[0], b'v' | b'V') && (w[1].is_ascii_digit() || !w[1].is_ascii()))
+        || b.windows(6).any(|w| w.eq_ignore_ascii_case(b"change"))
+}
+
 /// changelog-placement: its definition (documentation and default severity) and check.
 pub(super) static CHANGELOG_PLACEMENT: Rule = rule!(RuleId::ChangelogPlacement, Warning, Check::Item(changelog_placement), repo: false,
     section: NETDEV,
@@ -383,7 +395,7 @@ pub(super) fn changelog_placement(item: &Item, _cx: &Context<'_>, out: &mut Out<
         .lines
         .iter()
         .skip(1)
-        .find(|l| l.text.contains(['v', 'V', 'c', 'C']) && VERSION_NOTE.is_match(&l.text))
+        .find(|l| may_be_version_note(&l.text) && VERSION_NOTE.is_match(&l.text))
     else {
         return;
     };
@@ -478,6 +490,30 @@ pub(super) fn recipient_list(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
 mod tests {
     use super::*;
     use crate::email::{Email, EmailError};
+
+    #[test]
+    fn version_notes_pass_the_prefilter() {
+        for line in [
+            "v2: Fix the leak",
+            " - V3 -> v4: rebased",
+            "Changes in v2:",
+            "CHANGES SINCE V1",
+            "changes v1 to v2",
+            "Change log",
+            "changelog:",
+            "v\u{663}: Arabic-Indic digit",
+        ] {
+            assert!(VERSION_NOTE.is_match(line), "{line}");
+            assert!(may_be_version_note(line), "{line}");
+        }
+        for line in [
+            "The error path dropped a reference.",
+            "Cc: stable",
+            "via v-table",
+        ] {
+            assert!(!may_be_version_note(line), "{line}");
+        }
+    }
 
     #[test]
     fn a_huge_total_is_counted_not_listed() -> Result<(), EmailError> {

@@ -227,12 +227,6 @@ impl GitCmd {
             .spawn()
             .map_err(|source| RepoError::GitMissing { source })
     }
-
-    /// A file of HEAD's tree, when HEAD and the file exist.
-    pub fn head_file(&self, path: &str) -> Result<Option<Vec<u8>>, RepoError> {
-        let out = self.run(&["cat-file", "blob", &format!("HEAD:{path}")], None)?;
-        Ok(out.status.success().then_some(out.stdout))
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of the commit-msg hook where scope detection needs MAINTAINERS: a
+# repository holding the kernel's MAINTAINERS (tests/data/maintainers), a commit staged, and
+# no target tree known (so the staged files decide whether the BPF rules apply), beside the
+# same with `bpf-policy.tree` set and /bin/true. Prints medians; nothing here is a test.
+# Usage: bench/scope.sh [--runs N] [--base DIR]
+#   --base DIR  a directory holding another build's bpf-policy-commit-msg, timed in the same run
+# Needs: cargo, git, hyperfine (Debian: apt-get install hyperfine); valgrind, when installed,
+# adds instruction counts, which a loaded machine does not blur as it blurs wall time.
+set -euo pipefail
+
+runs=50
+base=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2; shift 2 ;;
+	--base) base=$2; shift 2 ;;
+	*) echo "usage: $0 [--runs N] [--base DIR]" >&2; exit 2 ;;
+	esac
+done
+command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$src/target/bench}
+(cd "$src" && cargo build --release --quiet -p bpf-policy-hooks)
+bin=$CARGO_TARGET_DIR/release
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for v in GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_COMMON_DIR GIT_CONFIG_PARAMETERS; do unset "$v"; done
+export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
+mkdir -p "$HOME"
+git config --global user.name "A U Thor"
+git config --global user.email author@example.org
+
+# One kernel-like repository per case: MAINTAINERS and a file committed, a change to the
+# file staged. `bpf` stages a BPF file (in scope, every rule runs), `ext4` one no BPF or
+# networking entry covers (out of scope).
+make_repo() { # dir file
+	git init -q "$1"
+	cp "$src/tests/data/maintainers/MAINTAINERS" "$1/"
+	mkdir -p "$1/$(dirname "$2")"
+	echo 'int a;' >"$1/$2"
+	git -C "$1" add -A
+	git -C "$1" commit -q -m init
+	echo 'int b;' >"$1/$2"
+	git -C "$1" add -A
+}
+make_repo "$work/bpf" kernel/bpf/core.c
+make_repo "$work/ext4" fs/ext4/inode.c
+cp -a "$work/bpf" "$work/bpf-tree"
+git -C "$work/bpf-tree" config bpf-policy.tree bpf-next
+printf 'bpf: Fix a refcount leak in map update\n\nThe error path dropped a reference the caller still held.\n\nSigned-off-by: A U Thor <author@example.org>\n' >"$work/msg"
+
+median() { # hyperfine json -> median ms per command
+	awk -F: '/"command"/ {c=$2} /"median"/ {gsub(/[ ,]/, "", $2); printf "  %-90s %8.2f ms\n", substr(c, 1, 90), $2 * 1000}' "$1"
+}
+
+for case in bpf ext4 bpf-tree; do
+	cd "$work/$case"
+	cmds=("$bin/bpf-policy-commit-msg $work/msg")
+	if [ -n "$base" ]; then
+		cmds+=("$base/bpf-policy-commit-msg $work/msg")
+	fi
+	cmds+=("/bin/true")
+	echo "== $case ($(git diff --cached --name-only), tree: $(git config bpf-policy.tree || echo unset))"
+	hyperfine -N -i --style none --warmup 3 --runs "$runs" --export-json "$work/$case.json" "${cmds[@]}" >/dev/null
+	median "$work/$case.json"
+	if command -v valgrind >/dev/null; then
+		for c in "${cmds[@]}"; do
+			[ "$c" = /bin/true ] && continue
+			# shellcheck disable=SC2086 # the command is a binary and its argument
+			n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null $c 2>&1 | awk '/refs:/ {gsub(/,/, "", $NF); print $NF}')
+			printf '  %-90s %8.1f M instructions\n' "${c%% *}" "$(echo "$n" | awk '{print $1 / 1e6}')"
+		done
+	fi
+done
