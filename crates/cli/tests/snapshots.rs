@@ -17,7 +17,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use bpf_policy_e2e::{TestResult, hermetic, stderr, stdout};
 
@@ -61,6 +61,8 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
         let out = cmd
             .arg("-e")
             .arg(&setup)
+            // Where the set-up the cases share (common.sh) is.
+            .env("CASES", cases_dir())
             .current_dir(&work)
             .stdin(Stdio::null())
             .output()?;
@@ -86,16 +88,8 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
             "$ bpf-policy check --format {format} {}",
             args.join(" ")
         );
-        text.push_str(&stdout(&out));
-        let err = stderr(&out);
-        if !err.is_empty() {
-            let _ = write!(text, "--- stderr\n{err}");
-        }
-        let code = out
-            .status
-            .code()
-            .map_or_else(|| "killed".to_owned(), |c| c.to_string());
-        let _ = writeln!(text, "--- exit status {code}\n");
+        transcript(&mut text, &out);
+        text.push('\n');
         if format == "json" {
             rules.extend(bpf_policy_e2e::rules_in(&stdout(&out)));
         }
@@ -113,8 +107,14 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
         .stdin(Stdio::null())
         .output()?;
     let _ = writeln!(text, "$ bpf-policy explain {case}");
-    text.push_str(&stdout(&out));
-    let err = stderr(&out);
+    transcript(&mut text, &out);
+    Ok((text, rules))
+}
+
+/// What a run printed, as `expected` shows it: stdout, stderr if any, then the exit status.
+fn transcript(text: &mut String, out: &Output) {
+    text.push_str(&stdout(out));
+    let err = stderr(out);
     if !err.is_empty() {
         let _ = write!(text, "--- stderr\n{err}");
     }
@@ -123,7 +123,6 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
         .code()
         .map_or_else(|| "killed".to_owned(), |c| c.to_string());
     let _ = writeln!(text, "--- exit status {code}");
-    Ok((text, rules))
 }
 
 /// Where two texts first differ, with a few lines of each from there.
