@@ -6,29 +6,17 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use bpf_policy_e2e::{Repo, TestResult, release_target_dir, stderr, stdout, workspace_root};
+use bpf_policy_e2e::{
+    Repo, Res, SOB, TestResult, WHY, base_commit, install_for_tree, release_target_dir, sent,
+    smtp_script, stderr, stdout, workspace_root,
+};
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
-const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
-const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
 const NOBODY: &str = "65534";
 
 fn installed() -> Res<Repo> {
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .args(["--no-build", "--tree", "bpf-next"])
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
-    }
-    r.commit(
-        "kernel/bpf/syscall.c",
-        "base\n",
-        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
-    )?;
+    install_for_tree(&r, Some("bpf-next"))?;
+    base_commit(&r)?;
     for (file, subject) in [
         ("kernel/bpf/a.c", "bpf: Add a"),
         ("kernel/bpf/b.c", "bpf: Add b"),
@@ -72,20 +60,10 @@ fn series(r: &Repo, dir: &str, args: &[&str]) -> Res<Vec<PathBuf>> {
 
 /// A sendmail stand-in that keeps each email it is handed in `<home>/sent`.
 fn smtp(r: &Repo) -> Res<(PathBuf, PathBuf)> {
-    let log = r.home.path().join("sent");
-    std::fs::create_dir_all(&log)?;
+    let (script, log) = smtp_script(r)?;
+    // Open to the second user of a shared repository too.
     std::fs::set_permissions(&log, PermissionsExt::from_mode(0o777))?;
-    let script = r.home.path().join("sendmail.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()),
-    )?;
-    std::fs::set_permissions(&script, PermissionsExt::from_mode(0o755))?;
     Ok((script, log))
-}
-
-fn sent(log: &Path) -> Res<usize> {
-    Ok(std::fs::read_dir(log)?.count())
 }
 
 fn send_cmd(r: &Repo, script: &Path, files: &[PathBuf], user: Option<&Path>) -> Command {
