@@ -266,14 +266,7 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
 #[test]
 fn pre_push_to_a_fixes_tree_needs_fixes_tags() -> TestResult {
     let r = installed(None)?;
-    let dir = r.home.path().join("bpf.git");
-    let out = r
-        .cmd("git")
-        .args(["init", "-q", "--bare"])
-        .arg(&dir)
-        .output()?;
-    assert!(out.status.success());
-    r.git(&["remote", "add", "bpf", &dir.to_string_lossy()])?;
+    bare_remote(&r, "bpf", "bpf.git")?;
     base_commit(&r)?;
     let out = r.cmd("git").args(["push", "bpf", "master"]).output()?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));

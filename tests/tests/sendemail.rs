@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use bpf_policy_e2e::{
-    Repo, Res, SOB, TestResult, WHY, base_commit, install_for_tree, release_target_dir, sent,
-    smtp_script, stderr, stdout, workspace_root,
+    Repo, Res, SOB, TestResult, WHY, bare_remote, base_commit, install, install_for_tree,
+    release_target_dir, sent, smtp_script, stderr, stdout,
 };
 
 const NOBODY: &str = "65534";
@@ -687,11 +687,7 @@ fn version_skips_and_new_versions_in_old_threads_warn() -> TestResult {
 #[test]
 fn a_series_that_does_not_apply_to_the_tree_is_refused_until_rebased() -> TestResult {
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .args(["--no-build", "--tree", "bpf-next"])
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
-        .output()?;
+    let out = install(&r, &["--no-build", "--tree", "bpf-next"])?;
     assert!(out.status.success(), "{}", stderr(&out));
     let lines: String = (1..=10).map(|n| format!("line {n}\n")).collect();
     let base = r.commit(
@@ -700,9 +696,7 @@ fn a_series_that_does_not_apply_to_the_tree_is_refused_until_rebased() -> TestRe
         &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
     )?;
     // Upstream changes line 2, three lines from our change to line 5.
-    let remote = r.home.path().join("bpf-next.git");
-    r.git(&["init", "-q", "--bare", &remote.to_string_lossy()])?;
-    r.git(&["remote", "add", "bpf-next", &remote.to_string_lossy()])?;
+    bare_remote(&r, "bpf-next", "bpf-next.git")?;
     r.git(&["checkout", "-q", "-b", "up", &base])?;
     r.commit(
         "kernel/bpf/syscall.c",

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use bpf_policy_e2e::{
-    Repo, Res, SOB, TestResult, commit_hooked, install, install_checked, send_email, sent,
-    smtp_script, stderr,
+    Repo, Res, SOB, TestResult, bare_remote, commit_hooked, install, install_checked, send_email,
+    sent, smtp_script, stderr,
 };
 
 const WHY: &str = "The table was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
@@ -134,9 +134,7 @@ fn a_bpf_fix_for_a_commit_only_in_bpf_next_gets_fixes_tree() -> TestResult {
         &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
     )?;
     // bpf-next has the commit; no mainline tag contains it.
-    let bpf_next = r.home.path().join("bpf-next.git");
-    r.git(&["init", "-q", "--bare", &bpf_next.to_string_lossy()])?;
-    r.git(&["remote", "add", "bpf-next", &bpf_next.to_string_lossy()])?;
+    bare_remote(&r, "bpf-next", "bpf-next.git")?;
     r.git(&["push", "-q", "--no-verify", "bpf-next", "master"])?;
     r.git(&["fetch", "-q", "bpf-next"])?;
     r.commit(
