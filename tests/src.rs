@@ -302,15 +302,17 @@ pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 pub const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
 pub const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
 
+/// install.sh as a command in `repo`, with the tests' release build as its binaries (which
+/// it puts under the test's HOME); the caller adds the arguments and environment.
+pub fn install_cmd(repo: &Repo) -> Res<Command> {
+    let mut c = repo.cmd(workspace_root().join("install.sh"));
+    c.env("CARGO_TARGET_DIR", release_target_dir()?);
+    Ok(c)
+}
+
 /// Run install.sh for `repo` with `args`, binaries going under the test's HOME.
 pub fn install(repo: &Repo, args: &[&str]) -> Res<Output> {
-    let target = release_target_dir()?;
-    let out = repo
-        .cmd(workspace_root().join("install.sh"))
-        .args(args)
-        .env("CARGO_TARGET_DIR", target)
-        .output()?;
-    Ok(out)
+    Ok(install_cmd(repo)?.args(args).output()?)
 }
 
 /// install.sh with `args`, which must succeed.

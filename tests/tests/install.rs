@@ -9,8 +9,8 @@ use std::process::{Command, Output};
 
 use bpf_policy_e2e::{
     Repo, Res, SOB, TestResult, WHY, bare_remote, base_commit, commit_hooked, executable, hermetic,
-    install, lefthook_in, node_modules, release_target_dir, stderr, stdout, tools_path,
-    workspace_root,
+    install, install_cmd, lefthook_in, node_modules, release_target_dir, stderr, stdout,
+    tools_path, workspace_root,
 };
 
 /// Everything a run printed.
@@ -424,10 +424,8 @@ fn paths_with_newlines_are_refused_and_umask_is_ignored() -> TestResult {
     let mut path = OsString::from(&wrappers);
     path.push(":");
     path.push(std::env::var_os("PATH").unwrap_or_default());
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
+    let out = install_cmd(&r)?
         .arg("--no-build")
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
         .env("PATH", path)
         .output()?;
     assert!(!out.status.success(), "{}", said(&out));
@@ -538,10 +536,8 @@ fn the_link_goes_where_path_finds_it_or_the_output_says_how() -> TestResult {
     // Only $CARGO_HOME/bin (not ~/.cargo/bin) on PATH, as rustup's setup leaves it.
     let cargo_home = home.join("rust");
     std::fs::create_dir_all(cargo_home.join("bin"))?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
+    let out = install_cmd(&r)?
         .arg("--no-build")
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
         .env("CARGO_HOME", &cargo_home)
         .env("PATH", fresh_path(&[&cargo_home.join("bin")])?)
         .output()?;
@@ -555,10 +551,8 @@ fn the_link_goes_where_path_finds_it_or_the_output_says_how() -> TestResult {
 
     // Nothing suitable on PATH: the absolute path to run, and how to add the directory.
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
+    let out = install_cmd(&r)?
         .arg("--no-build")
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
         .env("PATH", fresh_path(&[])?)
         .output()?;
     assert!(out.status.success(), "{}", said(&out));
@@ -621,8 +615,7 @@ fn missing_prerequisites_are_named() -> TestResult {
     }
     std::os::unix::fs::symlink(toolchain.join("cargo"), tools.join("cargo"))?;
     let run = |path: &Path| {
-        r.cmd(workspace_root().join("install.sh"))
-            .env("CARGO_TARGET_DIR", release_target_dir()?)
+        install_cmd(&r)?
             .env("PATH", path)
             .output()
             .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)
