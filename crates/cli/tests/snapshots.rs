@@ -7,7 +7,8 @@
 //! - `in/`: the files to check; the command runs in a copy of it;
 //! - `args`: the arguments after `bpf-policy check --format FORMAT`, one per line;
 //! - `setup.sh` (optional): run with `sh -e` in that copy first, under the same fixed git
-//!   identity and dates as the command, for rules that need a repository;
+//!   identity and dates as the command, for rules that need a repository; the set-up cases
+//!   share is in `tests/cmd/common.sh`, which a setup.sh sources as `. "$CASES/common.sh"`;
 //! - `expected`: the three runs and `explain` as they print, written by the test itself.
 //!
 //! After an intended change of output, regenerate every `expected` with
