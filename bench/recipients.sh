@@ -15,16 +15,12 @@ done
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
 command -v perl >/dev/null || { echo "perl is needed to run get_maintainer.pl" >&2; exit 2; }
 
-src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
 data=$src/tests/data/maintainers
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$src/target/bench}
-(cd "$src" && cargo build --release --quiet -p bpf-policy-cli)
+bench_build bpf-policy-cli
 bin=$CARGO_TARGET_DIR/release/bpf-policy
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-for v in GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_COMMON_DIR GIT_CONFIG_PARAMETERS; do unset "$v"; done
-export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
+bench_home
 
 # A kernel-like repository: MAINTAINERS committed (bpf-policy reads it from HEAD's tree), and
 # the directories of the patches' files, which get_maintainer.pl looks at with -d.
@@ -37,10 +33,6 @@ for p in "$data"/patches/*.patch; do
 done
 git -C "$repo" add MAINTAINERS
 git -C "$repo" -c user.name=A -c user.email=a@example.org commit -q -m init
-
-median() { # hyperfine json -> median ms per command
-	awk -F: '/"command"/ {c=$2} /"median"/ {gsub(/[ ,]/, "", $2); printf "  %-90s %8.2f ms\n", substr(c, 1, 90), $2 * 1000}' "$1"
-}
 
 cd "$repo"
 for name in 34-ten-files 01-net-core-filter; do

@@ -38,17 +38,12 @@ while [ $# -gt 0 ]; do
 done
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
 
-src=$(cd "$(dirname "$0")/.." && pwd)
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$src/target/bench}
-(cd "$src" && cargo build --release --quiet -p bpf-policy-cli -p bpf-policy-hooks)
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+bench_build bpf-policy-cli bpf-policy-hooks
 bin=$CARGO_TARGET_DIR/release
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-for v in GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_COMMON_DIR GIT_CONFIG_PARAMETERS; do unset "$v"; done
-export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-git config --global user.name "A U Thor"
-git config --global user.email author@example.org
+bench_home
+bench_identity
 git config --global init.defaultBranch master
 
 if [ "$quick" = 1 ]; then big=10000; runs=20; kruns=3; else big=100000; runs=50; kruns=5; fi
@@ -73,14 +68,11 @@ make_history() { # dir commits
 	git -C "$1" reset -q --hard master
 }
 
-median() { # hyperfine json -> median ms per command
-	awk -F: '/"command"/ {c=$2} /"median"/ {gsub(/[ ,]/, "", $2); printf "  %-70s %8.2f ms\n", substr(c, 1, 70), $2 * 1000}' "$1"
-}
 bench() { # name, hyperfine args...
 	local name=$1; shift
 	echo "== $name"
 	hyperfine -N -i --style none --warmup "${warmup:-3}" --runs "$runs" --export-json "$work/$name.json" "$@" >/dev/null
-	median "$work/$name.json"
+	median "$work/$name.json" 70
 }
 prepush() { # repo, commits pushed
 	local head old

@@ -20,17 +20,12 @@ while [ $# -gt 0 ]; do
 done
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
 
-src=$(cd "$(dirname "$0")/.." && pwd)
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$src/target/bench}
-(cd "$src" && cargo build --release --quiet -p bpf-policy-hooks)
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+bench_build bpf-policy-hooks
 bin=$CARGO_TARGET_DIR/release
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-for v in GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_COMMON_DIR GIT_CONFIG_PARAMETERS; do unset "$v"; done
-export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-git config --global user.name "A U Thor"
-git config --global user.email author@example.org
+bench_home
+bench_identity
 
 # One kernel-like repository per case: MAINTAINERS and a file committed, a change to the
 # file staged. `bpf` stages a BPF file (in scope, every rule runs), `ext4` one no BPF or
@@ -50,10 +45,6 @@ make_repo "$work/ext4" fs/ext4/inode.c
 cp -a "$work/bpf" "$work/bpf-tree"
 git -C "$work/bpf-tree" config bpf-policy.tree bpf-next
 printf 'bpf: Fix a refcount leak in map update\n\nThe error path dropped a reference the caller still held.\n\nSigned-off-by: A U Thor <author@example.org>\n' >"$work/msg"
-
-median() { # hyperfine json -> median ms per command
-	awk -F: '/"command"/ {c=$2} /"median"/ {gsub(/[ ,]/, "", $2); printf "  %-90s %8.2f ms\n", substr(c, 1, 90), $2 * 1000}' "$1"
-}
 
 for case in bpf ext4 bpf-tree; do
 	cd "$work/$case"

@@ -293,3 +293,143 @@ pub fn lefthook_in(modules: &Path) -> Option<PathBuf> {
         .map(|e| e.path().join("bin").join("lefthook"))
         .find(|p| p.is_file())
 }
+
+// Set-up the end-to-end test files share: installing the hooks, commits through them, bare
+// remotes and the SMTP stand-in git send-email hands its mail to.
+
+pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+pub const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
+pub const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
+
+/// install.sh as a command in `repo`, with the tests' release build as its binaries (which
+/// it puts under the test's HOME); the caller adds the arguments and environment.
+pub fn install_cmd(repo: &Repo) -> Res<Command> {
+    let mut c = repo.cmd(workspace_root().join("install.sh"));
+    c.env("CARGO_TARGET_DIR", release_target_dir()?);
+    Ok(c)
+}
+
+/// Run install.sh for `repo` with `args`, binaries going under the test's HOME.
+pub fn install(repo: &Repo, args: &[&str]) -> Res<Output> {
+    Ok(install_cmd(repo)?.args(args).output()?)
+}
+
+/// install.sh with `args`, which must succeed.
+pub fn install_checked(repo: &Repo, args: &[&str]) -> Res<()> {
+    let out = install(repo, args)?;
+    if !out.status.success() {
+        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
+    }
+    Ok(())
+}
+
+/// `install.sh --no-build`, with `--tree` when `tree` names one.
+pub fn install_for_tree(repo: &Repo, tree: Option<&str>) -> Res<()> {
+    let mut args = vec!["--no-build"];
+    if let Some(t) = tree {
+        args.extend(["--tree", t]);
+    }
+    install_checked(repo, &args)
+}
+
+/// Change `file` (append a line) and stage it.
+pub fn stage(r: &Repo, file: &str) -> Res<()> {
+    let p = r.path().join(file);
+    if let Some(d) = p.parent() {
+        std::fs::create_dir_all(d)?;
+    }
+    let old = std::fs::read_to_string(&p).unwrap_or_default();
+    std::fs::write(&p, format!("{old}x\n"))?;
+    r.git(&["add", "--", file])?;
+    Ok(())
+}
+
+/// `git commit` with hooks of a change to `file`; returns the output.
+pub fn commit_hooked(r: &Repo, file: &str, msg: &str) -> Res<Output> {
+    stage(r, file)?;
+    Ok(r.cmd("git").args(["commit", "-q", "-m", msg]).output()?)
+}
+
+/// The commit later fixes point at; made without hooks, as history already upstream.
+pub fn base_commit(r: &Repo) -> Res<String> {
+    r.commit(
+        "kernel/bpf/syscall.c",
+        "base\n",
+        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
+    )
+}
+
+/// An executable file holding `text` (its folder made if missing).
+pub fn executable(path: &Path, text: &str) -> Res<()> {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d)?;
+    }
+    std::fs::write(path, text)?;
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    Ok(())
+}
+
+/// A bare repository `HOME/<dir>`, added as remote `remote`.
+pub fn bare_remote(r: &Repo, remote: &str, dir: &str) -> Res<PathBuf> {
+    let bare = r.home.path().join(dir);
+    let out = r
+        .cmd("git")
+        .args(["init", "-q", "--bare"])
+        .arg(&bare)
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("git init --bare failed: {}", stderr(&out)).into());
+    }
+    r.git(&["remote", "add", remote, &bare.to_string_lossy()])?;
+    Ok(bare)
+}
+
+/// What `name` resolves to in the bare repository `bare`, if anything.
+pub fn remote_ref(r: &Repo, bare: &Path, name: &str) -> Res<Option<String>> {
+    let out = r
+        .cmd("git")
+        .arg("--git-dir")
+        .arg(bare)
+        .args(["rev-parse", "--verify", "-q", name])
+        .output()?;
+    Ok(out.status.success().then(|| stdout(&out).trim().to_owned()))
+}
+
+/// A sendmail stand-in that keeps each message git send-email hands it in `HOME/sent`;
+/// returns the script and that folder.
+pub fn smtp_script(r: &Repo) -> Res<(PathBuf, PathBuf)> {
+    let log = r.home.path().join("sent");
+    std::fs::create_dir_all(&log)?;
+    let script = r.home.path().join("sendmail.sh");
+    executable(
+        &script,
+        &format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()),
+    )?;
+    Ok((script, log))
+}
+
+/// How many messages the SMTP stand-in kept.
+pub fn sent(log: &Path) -> Result<usize, std::io::Error> {
+    Ok(std::fs::read_dir(log)?.count())
+}
+
+/// `git send-email` through the hooks, to `to`, with the SMTP stand-in `script`.
+pub fn send_email(
+    r: &Repo,
+    script: &Path,
+    to: &str,
+    files: &[PathBuf],
+) -> Result<Output, std::io::Error> {
+    r.cmd("git")
+        .args([
+            "send-email",
+            "--confirm=never",
+            "--suppress-cc=all",
+            &format!("--to={to}"),
+            "--from=A U Thor <author@example.org>",
+        ])
+        .arg(format!("--smtp-server={}", script.display()))
+        .args(files)
+        .output()
+}

@@ -1,56 +1,16 @@
 //! End to end: install.sh into temp repositories, then real git commit, push and send-email.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::PathBuf;
 
-use bpf_policy_e2e::{Repo, TestResult, release_target_dir, stderr, stdout, workspace_root};
+use bpf_policy_e2e::{
+    Repo, Res, SOB, TestResult, WHY, bare_remote, base_commit, commit_hooked, install_for_tree,
+    remote_ref, send_email, sent, smtp_script, stderr,
+};
 
-/// Run install.sh for `repo` with `args`, binaries going under the test's HOME.
-fn install(repo: &Repo, args: &[&str]) -> Result<Output, Box<dyn std::error::Error>> {
-    let target = release_target_dir()?;
-    let out = repo
-        .cmd(workspace_root().join("install.sh"))
-        .args(args)
-        .env("CARGO_TARGET_DIR", target)
-        .output()?;
-    Ok(out)
-}
-
-fn installed(tree: Option<&str>) -> Result<Repo, Box<dyn std::error::Error>> {
+fn installed(tree: Option<&str>) -> Res<Repo> {
     let r = Repo::new()?;
-    let mut args = vec!["--no-build"];
-    if let Some(t) = tree {
-        args.extend(["--tree", t]);
-    }
-    let out = install(&r, &args)?;
-    if !out.status.success() {
-        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
-    }
+    install_for_tree(&r, tree)?;
     Ok(r)
-}
-
-const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
-const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
-
-/// `git commit` with hooks; returns the output.
-fn commit(r: &Repo, file: &str, msg: &str) -> Result<Output, Box<dyn std::error::Error>> {
-    let p = r.path().join(file);
-    if let Some(d) = p.parent() {
-        std::fs::create_dir_all(d)?;
-    }
-    let old = std::fs::read_to_string(&p).unwrap_or_default();
-    std::fs::write(&p, format!("{old}x\n"))?;
-    r.git(&["add", "--", file])?;
-    Ok(r.cmd("git").args(["commit", "-q", "-m", msg]).output()?)
-}
-
-/// The commit later fixes point at; made without hooks, as history already upstream.
-fn base_commit(r: &Repo) -> Result<String, Box<dyn std::error::Error>> {
-    r.commit(
-        "kernel/bpf/syscall.c",
-        "base\n",
-        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
-    )
 }
 
 #[test]
@@ -58,7 +18,7 @@ fn commit_msg_accepts_good_and_rejects_bad_messages() -> TestResult {
     let r = installed(Some("bpf"))?;
     let bug = base_commit(&r)?;
     let fixes = format!("Fixes: {} (\"bpf: Add map refcounting\")", &bug[..12]);
-    let out = commit(
+    let out = commit_hooked(
         &r,
         "kernel/bpf/syscall.c",
         &format!("bpf: Fix a double free\n\n{WHY}\n\n{fixes}\n{SOB}"),
@@ -77,7 +37,7 @@ fn commit_msg_accepts_good_and_rejects_bad_messages() -> TestResult {
         (format!("bpf: Fix it\n\n{fixes}\n{SOB}"), "message-empty"),
     ] {
         let head = r.git(&["rev-parse", "HEAD"])?;
-        let out = commit(&r, "kernel/bpf/syscall.c", &msg)?;
+        let out = commit_hooked(&r, "kernel/bpf/syscall.c", &msg)?;
         assert_eq!(out.status.code(), Some(1), "{rule}");
         let err = stderr(&out);
         assert!(err.contains(&format!("error[{rule}]")), "{rule}: {err}");
@@ -96,7 +56,7 @@ fn commit_msg_accepts_good_and_rejects_bad_messages() -> TestResult {
         r.git(&["reset", "-q"])?;
     }
     // A selftests-only fix for bpf needs no Fixes: (the staged files say so).
-    let out = commit(
+    let out = commit_hooked(
         &r,
         "tools/testing/selftests/bpf/prog_tests/x.c",
         &format!("selftests/bpf: Fix a flaky test\n\n{WHY}\n\n{SOB}"),
@@ -168,13 +128,13 @@ fn merges_and_fixups_pass_commit_msg() -> TestResult {
     r.git(&["checkout", "-q", "-b", "side"])?;
     let fix_msg = |n: &str| format!("selftests/bpf: Add test {n}\n\n{WHY}\n\n{SOB}");
     assert!(
-        commit(&r, "tools/testing/selftests/bpf/a.c", &fix_msg("a"))?
+        commit_hooked(&r, "tools/testing/selftests/bpf/a.c", &fix_msg("a"))?
             .status
             .success()
     );
     r.git(&["checkout", "-q", "master"])?;
     assert!(
-        commit(&r, "tools/testing/selftests/bpf/b.c", &fix_msg("b"))?
+        commit_hooked(&r, "tools/testing/selftests/bpf/b.c", &fix_msg("b"))?
             .status
             .success()
     );
@@ -199,32 +159,11 @@ fn merges_and_fixups_pass_commit_msg() -> TestResult {
 }
 
 /// A bare remote the repository pushes to.
-fn with_remote(r: &Repo) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let bare = r.home.path().join("remote.git");
-    let out = r
-        .cmd("git")
-        .args(["init", "-q", "--bare"])
-        .arg(&bare)
-        .output()?;
-    assert!(out.status.success());
-    r.git(&["remote", "add", "origin", &bare.to_string_lossy()])?;
+fn with_remote(r: &Repo) -> Res<PathBuf> {
+    let bare = bare_remote(r, "origin", "remote.git")?;
     // Pushes there are submissions (a local path names no tree).
     r.git(&["config", "bpf-policy.pushRemote", "origin"])?;
     Ok(bare)
-}
-
-fn remote_ref(
-    r: &Repo,
-    bare: &Path,
-    name: &str,
-) -> Result<Option<String>, Box<dyn std::error::Error>> {
-    let out = r
-        .cmd("git")
-        .arg("--git-dir")
-        .arg(bare)
-        .args(["rev-parse", "--verify", "-q", name])
-        .output()?;
-    Ok(out.status.success().then(|| stdout(&out).trim().to_owned()))
 }
 
 #[test]
@@ -240,7 +179,7 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
     assert!(out.status.success(), "{}", stderr(&out));
     // Update with a good commit.
     assert!(
-        commit(
+        commit_hooked(
             &r,
             "kernel/bpf/a.c",
             &format!("bpf: Add a\n\n{WHY}\n\n{SOB}")
@@ -327,14 +266,7 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
 #[test]
 fn pre_push_to_a_fixes_tree_needs_fixes_tags() -> TestResult {
     let r = installed(None)?;
-    let dir = r.home.path().join("bpf.git");
-    let out = r
-        .cmd("git")
-        .args(["init", "-q", "--bare"])
-        .arg(&dir)
-        .output()?;
-    assert!(out.status.success());
-    r.git(&["remote", "add", "bpf", &dir.to_string_lossy()])?;
+    bare_remote(&r, "bpf", "bpf.git")?;
     base_commit(&r)?;
     let out = r.cmd("git").args(["push", "bpf", "master"]).output()?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -346,43 +278,12 @@ fn pre_push_to_a_fixes_tree_needs_fixes_tags() -> TestResult {
     Ok(())
 }
 
-/// A sendmail stand-in that records what git send-email hands it.
-fn smtp_script(r: &Repo) -> Result<(PathBuf, PathBuf), Box<dyn std::error::Error>> {
-    let log = r.home.path().join("sent");
-    std::fs::create_dir_all(&log)?;
-    let script = r.home.path().join("sendmail.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()),
-    )?;
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-    Ok((script, log))
-}
-
-fn sent(log: &Path) -> Result<usize, std::io::Error> {
-    Ok(std::fs::read_dir(log)?.count())
-}
-
-fn send_email(r: &Repo, script: &Path, files: &[PathBuf]) -> Result<Output, std::io::Error> {
-    r.cmd("git")
-        .args([
-            "send-email",
-            "--confirm=never",
-            "--suppress-cc=all",
-            "--to=bpf@vger.kernel.org",
-            "--from=A U Thor <author@example.org>",
-        ])
-        .arg(format!("--smtp-server={}", script.display()))
-        .args(files)
-        .output()
-}
-
 #[test]
 fn send_email_sends_good_series_and_nothing_of_a_bad_one() -> TestResult {
     let r = installed(None)?;
     base_commit(&r)?;
     assert!(
-        commit(
+        commit_hooked(
             &r,
             "kernel/bpf/a.c",
             &format!("bpf: Add a\n\n{WHY}\n\n{SOB}")
@@ -391,7 +292,7 @@ fn send_email_sends_good_series_and_nothing_of_a_bad_one() -> TestResult {
         .success()
     );
     assert!(
-        commit(
+        commit_hooked(
             &r,
             "tools/testing/selftests/bpf/a.c",
             &format!("selftests/bpf: Test a\n\n{WHY}\n\n{SOB}")
@@ -403,7 +304,7 @@ fn send_email_sends_good_series_and_nothing_of_a_bad_one() -> TestResult {
 
     // Two patches, no cover letter: nothing goes out.
     let (_, files) = r.format_patch(&["--subject-prefix=PATCH bpf-next", "-2"])?;
-    let out = send_email(&r, &script, &files)?;
+    let out = send_email(&r, &script, "bpf@vger.kernel.org", &files)?;
     assert_ne!(out.status.code(), Some(0));
     assert!(
         stderr(&out).contains("series-cover-letter"),
@@ -414,7 +315,7 @@ fn send_email_sends_good_series_and_nothing_of_a_bad_one() -> TestResult {
 
     // No tree in the prefix: nothing goes out.
     let (_, files) = r.format_patch(&["-1"])?;
-    let out = send_email(&r, &script, &files)?;
+    let out = send_email(&r, &script, "bpf@vger.kernel.org", &files)?;
     assert_ne!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("subject-tree"), "{}", stderr(&out));
     assert_eq!(sent(&log)?, 0);
@@ -438,7 +339,7 @@ fn send_email_sends_good_series_and_nothing_of_a_bad_one() -> TestResult {
     .args(&files);
     let out = dry.output()?;
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = send_email(&r, &script, &files)?;
+    let out = send_email(&r, &script, "bpf@vger.kernel.org", &files)?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(sent(&log)?, 3);
     Ok(())
@@ -449,7 +350,7 @@ fn send_email_checks_recipients_from_the_header_file() -> TestResult {
     let r = installed(None)?;
     base_commit(&r)?;
     assert!(
-        commit(
+        commit_hooked(
             &r,
             "kernel/bpf/a.c",
             &format!("bpf: Add a\n\n{WHY}\n\n{SOB}")

@@ -8,25 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use bpf_policy_e2e::{
-    Repo, TestResult, hermetic, lefthook_in, node_modules, release_target_dir, stderr, stdout,
+    Repo, Res, SOB, TestResult, WHY, bare_remote, base_commit, commit_hooked, executable, hermetic,
+    install, install_cmd, lefthook_in, node_modules, release_target_dir, stderr, stdout,
     tools_path, workspace_root,
 };
-
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
-const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
-const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
-
-/// Run install.sh for `repo` with `args`, binaries going under the test's HOME.
-fn install(repo: &Repo, args: &[&str]) -> Res<Output> {
-    let target = release_target_dir()?;
-    let out = repo
-        .cmd(workspace_root().join("install.sh"))
-        .args(args)
-        .env("CARGO_TARGET_DIR", target)
-        .output()?;
-    Ok(out)
-}
 
 /// Everything a run printed.
 fn said(o: &Output) -> String {
@@ -42,46 +27,13 @@ fn install_ok(repo: &Repo, args: &[&str]) -> Res<String> {
     Ok(said(&out))
 }
 
-fn executable(path: &Path, text: &str) -> Res<()> {
-    if let Some(d) = path.parent() {
-        std::fs::create_dir_all(d)?;
-    }
-    std::fs::write(path, text)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
-    Ok(())
-}
-
-/// `git commit` with hooks; returns the output.
-fn commit(r: &Repo, file: &str, msg: &str) -> Res<Output> {
-    let p = r.path().join(file);
-    if let Some(d) = p.parent() {
-        std::fs::create_dir_all(d)?;
-    }
-    let old = std::fs::read_to_string(&p).unwrap_or_default();
-    std::fs::write(&p, format!("{old}x\n"))?;
-    r.git(&["add", "--", file])?;
-    Ok(r.cmd("git").args(["commit", "-q", "-m", msg]).output()?)
-}
-
 fn good(subject: &str) -> String {
     format!("bpf: {subject}\n\n{WHY}\n\n{SOB}")
 }
 
-/// The commit later fixes point at; made without hooks, as history already upstream.
-fn base_commit(r: &Repo) -> Res<String> {
-    r.commit(
-        "kernel/bpf/syscall.c",
-        "base\n",
-        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
-    )
-}
-
 /// A bare repository as `origin`.
 fn with_remote(r: &Repo) -> Res<PathBuf> {
-    let bare = r.home.path().join("remote.git");
-    r.git(&["init", "-q", "--bare", &bare.to_string_lossy()])?;
-    r.git(&["remote", "add", "origin", &bare.to_string_lossy()])?;
-    Ok(bare)
+    bare_remote(r, "origin", "remote.git")
 }
 
 fn read(p: &Path) -> String {
@@ -96,7 +48,7 @@ fn mode(p: &Path) -> Res<u32> {
 /// refused with its rule id.
 fn bpf_policy_still_blocks(r: &Repo) -> TestResult {
     let head = r.git(&["rev-parse", "HEAD"])?;
-    let out = commit(r, "kernel/bpf/z.c", &format!("bpf: Change z\n\n{WHY}"))?;
+    let out = commit_hooked(r, "kernel/bpf/z.c", &format!("bpf: Change z\n\n{WHY}"))?;
     assert!(!out.status.success(), "{}", said(&out));
     assert!(said(&out).contains("signoff-missing"), "{}", said(&out));
     // install.sh's marker is a known setting, not one to warn about.
@@ -130,7 +82,7 @@ fn chained_husky_hooks_run_under_the_name_git_gives_them() -> TestResult {
 
     let out = install_ok(&r, &["--no-build", "--tree", "bpf-next"])?;
     assert!(out.contains("core.hooksPath is relative"), "{out}");
-    let out = commit(&r, "kernel/bpf/a.c", &good("Add a"))?;
+    let out = commit_hooked(&r, "kernel/bpf/a.c", &good("Add a"))?;
     assert!(out.status.success(), "{}", said(&out));
     assert!(
         read(&log).contains("commit-msg bpf: Add a"),
@@ -138,7 +90,7 @@ fn chained_husky_hooks_run_under_the_name_git_gives_them() -> TestResult {
         read(&log)
     );
     // The user's husky hook still blocks; so do bpf-policy's checks.
-    let out = commit(&r, "kernel/bpf/a.c", &good("Add WIP a"))?;
+    let out = commit_hooked(&r, "kernel/bpf/a.c", &good("Add WIP a"))?;
     assert!(!out.status.success());
     assert!(
         said(&out).contains("husky - commit-msg script failed"),
@@ -166,7 +118,7 @@ fn chained_husky_hooks_run_under_the_name_git_gives_them() -> TestResult {
     assert!(out.status.success(), "{}", said(&out));
     install_ok(&r, &["--no-build"])?;
     std::fs::write(&log, "")?;
-    let out = commit(&r, "kernel/bpf/a.c", &good("Add c"))?;
+    let out = commit_hooked(&r, "kernel/bpf/a.c", &good("Add c"))?;
     assert!(out.status.success(), "{}", said(&out));
     assert_eq!(read(&log), "commit-msg bpf: Add c\n");
     bpf_policy_still_blocks(&r)?;
@@ -322,7 +274,7 @@ fn chained_hooks_of_every_kind_run_with_their_arguments() -> TestResult {
         base_commit(&r)?;
         executable(&r.path().join(".git/hooks/commit-msg"), hook)?;
         install_ok(&r, &["--no-build", "--tree", "bpf-next"])?;
-        let out = commit(&r, "kernel/bpf/a.c", &good("Add a"))?;
+        let out = commit_hooked(&r, "kernel/bpf/a.c", &good("Add a"))?;
         let log = read(&r.home.path().join("chained.log"));
         if i == 3 {
             // sh -e: the failure blocks, after the line before it ran.
@@ -422,7 +374,7 @@ fn an_empty_or_non_executable_hook_program_blocks() -> TestResult {
     let prog = bin.join("bpf-policy-commit-msg");
     // A 0-byte file would run as an empty shell script and pass everything.
     std::fs::write(&prog, "")?;
-    let out = commit(&r, "a.c", "anything at all")?;
+    let out = commit_hooked(&r, "a.c", "anything at all")?;
     assert!(!out.status.success(), "{}", said(&out));
     assert!(
         said(&out).contains("empty") && said(&out).contains("install.sh"),
@@ -435,11 +387,11 @@ fn an_empty_or_non_executable_hook_program_blocks() -> TestResult {
         &prog,
     )?;
     std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o644))?;
-    let out = commit(&r, "a.c", &good("Add a"))?;
+    let out = commit_hooked(&r, "a.c", &good("Add a"))?;
     assert!(!out.status.success());
     assert!(said(&out).contains("not executable"), "{}", said(&out));
     std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755))?;
-    let out = commit(&r, "a.c", &good("Add a"))?;
+    let out = commit_hooked(&r, "a.c", &good("Add a"))?;
     assert!(out.status.success(), "{}", said(&out));
     Ok(())
 }
@@ -472,10 +424,8 @@ fn paths_with_newlines_are_refused_and_umask_is_ignored() -> TestResult {
     let mut path = OsString::from(&wrappers);
     path.push(":");
     path.push(std::env::var_os("PATH").unwrap_or_default());
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
+    let out = install_cmd(&r)?
         .arg("--no-build")
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
         .env("PATH", path)
         .output()?;
     assert!(!out.status.success(), "{}", said(&out));
@@ -586,10 +536,8 @@ fn the_link_goes_where_path_finds_it_or_the_output_says_how() -> TestResult {
     // Only $CARGO_HOME/bin (not ~/.cargo/bin) on PATH, as rustup's setup leaves it.
     let cargo_home = home.join("rust");
     std::fs::create_dir_all(cargo_home.join("bin"))?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
+    let out = install_cmd(&r)?
         .arg("--no-build")
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
         .env("CARGO_HOME", &cargo_home)
         .env("PATH", fresh_path(&[&cargo_home.join("bin")])?)
         .output()?;
@@ -603,10 +551,8 @@ fn the_link_goes_where_path_finds_it_or_the_output_says_how() -> TestResult {
 
     // Nothing suitable on PATH: the absolute path to run, and how to add the directory.
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
+    let out = install_cmd(&r)?
         .arg("--no-build")
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
         .env("PATH", fresh_path(&[])?)
         .output()?;
     assert!(out.status.success(), "{}", said(&out));
@@ -669,8 +615,7 @@ fn missing_prerequisites_are_named() -> TestResult {
     }
     std::os::unix::fs::symlink(toolchain.join("cargo"), tools.join("cargo"))?;
     let run = |path: &Path| {
-        r.cmd(workspace_root().join("install.sh"))
-            .env("CARGO_TARGET_DIR", release_target_dir()?)
+        install_cmd(&r)?
             .env("PATH", path)
             .output()
             .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)
@@ -1038,7 +983,7 @@ fn installer_chains_existing_hooks_and_restores_them() -> TestResult {
     assert_eq!(snapshot(&hooks)?, once, "a second run changes nothing");
 
     base_commit(&r)?;
-    let out = commit(&r, "a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?;
+    let out = commit_hooked(&r, "a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?;
     assert!(
         out.status.success() && stderr(&out).contains("my-hook-ran"),
         "{}",
@@ -1130,7 +1075,7 @@ fn shim_explains_a_missing_binary() -> TestResult {
     let out = install(&r, &["--no-build", "--bin-dir", &bin.to_string_lossy()])?;
     assert!(out.status.success());
     std::fs::remove_file(bin.join("bpf-policy-commit-msg"))?;
-    let out = commit(&r, "a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?;
+    let out = commit_hooked(&r, "a.c", &format!("bpf: Add a\n\n{WHY}\n\n{SOB}"))?;
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(

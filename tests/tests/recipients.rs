@@ -4,24 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use bpf_policy_e2e::{Repo, TestResult, release_target_dir, stderr, stdout, workspace_root};
-
-const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
-const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
+use bpf_policy_e2e::{
+    Repo, SOB, TestResult, WHY, install_checked, smtp_script, stderr, stdout, workspace_root,
+};
 
 /// A repository with the kernel's MAINTAINERS and the hooks installed, and the commit a
 /// later fix points at, written by someone else. Returns it and that commit's id.
 fn kernel_like() -> Result<(Repo, String), Box<dyn std::error::Error>> {
     let r = Repo::new()?;
-    let target = release_target_dir()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .arg("--no-build")
-        .env("CARGO_TARGET_DIR", target)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
-    }
+    install_checked(&r, &["--no-build"])?;
     let maintainers = std::fs::read(workspace_root().join("tests/data/maintainers/MAINTAINERS"))?;
     std::fs::write(r.path().join("MAINTAINERS"), maintainers)?;
     for f in ["net/core/filter.c", "kernel/bpf/syscall.c"] {
@@ -63,19 +54,6 @@ fn fix(r: &Repo, target: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
         .into_iter()
         .next()
         .ok_or_else(|| "format-patch wrote nothing".into())
-}
-
-/// A sendmail stand-in that keeps each message it is handed.
-fn smtp_script(r: &Repo) -> Result<(PathBuf, PathBuf), Box<dyn std::error::Error>> {
-    let log = r.home.path().join("sent");
-    std::fs::create_dir_all(&log)?;
-    let script = r.home.path().join("sendmail.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()),
-    )?;
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-    Ok((script, log))
 }
 
 fn mails(log: &Path) -> Result<Vec<String>, std::io::Error> {

@@ -6,29 +6,17 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use bpf_policy_e2e::{Repo, TestResult, release_target_dir, stderr, stdout, workspace_root};
+use bpf_policy_e2e::{
+    Repo, Res, SOB, TestResult, WHY, bare_remote, base_commit, install, install_for_tree,
+    release_target_dir, sent, smtp_script, stderr, stdout,
+};
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
-const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
-const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
 const NOBODY: &str = "65534";
 
 fn installed() -> Res<Repo> {
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .args(["--no-build", "--tree", "bpf-next"])
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
-    }
-    r.commit(
-        "kernel/bpf/syscall.c",
-        "base\n",
-        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
-    )?;
+    install_for_tree(&r, Some("bpf-next"))?;
+    base_commit(&r)?;
     for (file, subject) in [
         ("kernel/bpf/a.c", "bpf: Add a"),
         ("kernel/bpf/b.c", "bpf: Add b"),
@@ -72,20 +60,10 @@ fn series(r: &Repo, dir: &str, args: &[&str]) -> Res<Vec<PathBuf>> {
 
 /// A sendmail stand-in that keeps each email it is handed in `<home>/sent`.
 fn smtp(r: &Repo) -> Res<(PathBuf, PathBuf)> {
-    let log = r.home.path().join("sent");
-    std::fs::create_dir_all(&log)?;
+    let (script, log) = smtp_script(r)?;
+    // Open to the second user of a shared repository too.
     std::fs::set_permissions(&log, PermissionsExt::from_mode(0o777))?;
-    let script = r.home.path().join("sendmail.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()),
-    )?;
-    std::fs::set_permissions(&script, PermissionsExt::from_mode(0o755))?;
     Ok((script, log))
-}
-
-fn sent(log: &Path) -> Res<usize> {
-    Ok(std::fs::read_dir(log)?.count())
 }
 
 fn send_cmd(r: &Repo, script: &Path, files: &[PathBuf], user: Option<&Path>) -> Command {
@@ -709,11 +687,7 @@ fn version_skips_and_new_versions_in_old_threads_warn() -> TestResult {
 #[test]
 fn a_series_that_does_not_apply_to_the_tree_is_refused_until_rebased() -> TestResult {
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .args(["--no-build", "--tree", "bpf-next"])
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
-        .output()?;
+    let out = install(&r, &["--no-build", "--tree", "bpf-next"])?;
     assert!(out.status.success(), "{}", stderr(&out));
     let lines: String = (1..=10).map(|n| format!("line {n}\n")).collect();
     let base = r.commit(
@@ -722,9 +696,7 @@ fn a_series_that_does_not_apply_to_the_tree_is_refused_until_rebased() -> TestRe
         &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
     )?;
     // Upstream changes line 2, three lines from our change to line 5.
-    let remote = r.home.path().join("bpf-next.git");
-    r.git(&["init", "-q", "--bare", &remote.to_string_lossy()])?;
-    r.git(&["remote", "add", "bpf-next", &remote.to_string_lossy()])?;
+    bare_remote(&r, "bpf-next", "bpf-next.git")?;
     r.git(&["checkout", "-q", "-b", "up", &base])?;
     r.commit(
         "kernel/bpf/syscall.c",

@@ -7,13 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use bpf_policy_e2e::{
-    Repo, TestResult, release_target_dir, rules_in, stderr, stdout, tools_path, workspace_root,
+    Repo, Res, SOB, TestResult, WHY, bare_remote, base_commit, executable, install_checked,
+    remote_ref, rules_in, stage, stderr, stdout, tools_path, workspace_root,
 };
-
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
-const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
-const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
 
 /// The b4 setting README.md tells users to type; the tests use it as written.
 const B4_CHECK_CMD: &str = "bpf-policy check --format checkpatch -";
@@ -23,19 +19,8 @@ const B4_CHECK_CMD: &str = "bpf-policy check --format checkpatch -";
 /// hooks, as history already upstream.
 fn installed(hooks: &str) -> Res<Repo> {
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .args(["--no-build", "--hooks", hooks])
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
-    }
-    r.commit(
-        "kernel/bpf/syscall.c",
-        "base\n",
-        &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
-    )?;
+    install_checked(&r, &["--no-build", "--hooks", hooks])?;
+    base_commit(&r)?;
     Ok(r)
 }
 
@@ -81,24 +66,12 @@ fn ok(r: &Repo, program: &str, args: &[&str]) -> Res<String> {
 
 /// `git commit` of a change to `file`, through the hooks unless `hooks` is false.
 fn commit(r: &Repo, file: &str, msg: &str, hooks: bool) -> Res<Output> {
-    let p = r.path().join(file);
-    if let Some(d) = p.parent() {
-        std::fs::create_dir_all(d)?;
-    }
-    let old = std::fs::read_to_string(&p).unwrap_or_default();
-    std::fs::write(&p, format!("{old}x\n"))?;
-    r.git(&["add", "--", file])?;
+    stage(r, file)?;
     let mut args = vec!["commit", "-q", "-m", msg];
     if !hooks {
         args.push("--no-verify");
     }
     run(r, "git", &args)
-}
-
-fn executable(path: &Path, text: &str) -> Res<()> {
-    std::fs::write(path, text)?;
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-    Ok(())
 }
 
 /// An editor for `b4 prep --edit-cover` that writes `cover` over what b4 offers.
@@ -117,29 +90,10 @@ fn readme() -> Res<String> {
 
 /// A bare repository added as remote `name`.
 fn remote(r: &Repo, name: &str, dir: &str) -> Res<PathBuf> {
-    let bare = r.home.path().join(dir);
-    let out = r
-        .cmd("git")
-        .args(["init", "-q", "--bare"])
-        .arg(&bare)
-        .output()?;
-    if !out.status.success() {
-        return Err(stderr(&out).into());
-    }
-    r.git(&["remote", "add", name, &bare.to_string_lossy()])?;
+    let bare = bare_remote(r, name, dir)?;
     // Pushes there are submissions (a local path names no tree).
     r.git(&["config", "--add", "bpf-policy.pushRemote", name])?;
     Ok(bare)
-}
-
-fn remote_has(r: &Repo, bare: &Path, rev: &str) -> Res<Option<String>> {
-    let out = r
-        .cmd("git")
-        .arg("--git-dir")
-        .arg(bare)
-        .args(["rev-parse", "--verify", "-q", rev])
-        .output()?;
-    Ok(out.status.success().then(|| stdout(&out).trim().to_owned()))
 }
 
 #[test]
@@ -264,7 +218,7 @@ fn b4_cover_commit_is_never_a_patch_for_the_hooks() -> TestResult {
     assert!(out.status.success(), "{}", stderr(&out));
     let pushed = r.git(&["rev-parse", "HEAD"])?.trim().to_owned();
     assert_eq!(
-        remote_has(&r, &bare, "refs/heads/b4/leak")?,
+        remote_ref(&r, &bare, "refs/heads/b4/leak")?,
         Some(pushed.clone())
     );
 
@@ -278,7 +232,7 @@ fn b4_cover_commit_is_never_a_patch_for_the_hooks() -> TestResult {
         !err.contains("EDITME") && !err.contains("cover-letter"),
         "{err}"
     );
-    assert_eq!(remote_has(&r, &bare, "refs/heads/b4/leak")?, Some(pushed));
+    assert_eq!(remote_ref(&r, &bare, "refs/heads/b4/leak")?, Some(pushed));
     Ok(())
 }
 
@@ -483,8 +437,8 @@ fn pre_commit_runs_the_manifest_hooks_offline() -> TestResult {
             "{target}: {said}"
         );
     }
-    assert_eq!(remote_has(&r, &bare, "refs/heads/master")?, Some(good));
-    assert_eq!(remote_has(&r, &bare, "refs/heads/topic")?, None);
+    assert_eq!(remote_ref(&r, &bare, "refs/heads/master")?, Some(good));
+    assert_eq!(remote_ref(&r, &bare, "refs/heads/topic")?, None);
     // The same check by hand, between two revisions.
     let out = run(
         &r,

@@ -3,68 +3,25 @@
 //! patch, a net fix with Cc: stable, a bpf fix for a commit only in bpf-next, replies and pull
 //! requests.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::PathBuf;
 
-use bpf_policy_e2e::{Repo, TestResult, release_target_dir, stderr, stdout, workspace_root};
+use bpf_policy_e2e::{
+    Repo, Res, SOB, TestResult, bare_remote, commit_hooked, install, install_checked, send_email,
+    sent, smtp_script, stderr,
+};
 
-const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
 const WHY: &str = "The table was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
 
 /// A repository with the hooks installed by install.sh, set to `tree`.
-fn installed(tree: &str) -> Result<Repo, Box<dyn std::error::Error>> {
+fn installed(tree: &str) -> Res<Repo> {
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .args(["--no-build", "--tree", tree])
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
-    }
+    install_checked(&r, &["--no-build", "--tree", tree])?;
     Ok(r)
-}
-
-/// A sendmail stand-in that keeps what git send-email hands it; returns it and its folder.
-fn smtp_script(r: &Repo) -> Result<(PathBuf, PathBuf), Box<dyn std::error::Error>> {
-    let log = r.home.path().join("sent");
-    std::fs::create_dir_all(&log)?;
-    let script = r.home.path().join("sendmail.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat > \"{}/mail.$$\"\n", log.display()),
-    )?;
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-    Ok((script, log))
-}
-
-fn sent(log: &Path) -> Result<usize, std::io::Error> {
-    Ok(std::fs::read_dir(log)?.count())
-}
-
-/// `git send-email` through the hooks, to `to`, with the SMTP stand-in.
-fn send_email(
-    r: &Repo,
-    script: &Path,
-    to: &str,
-    files: &[PathBuf],
-) -> Result<Output, std::io::Error> {
-    r.cmd("git")
-        .args([
-            "send-email",
-            "--confirm=never",
-            "--suppress-cc=all",
-            &format!("--to={to}"),
-            "--from=A U Thor <author@example.org>",
-        ])
-        .arg(format!("--smtp-server={}", script.display()))
-        .args(files)
-        .output()
 }
 
 /// Kernel-like history: a MAINTAINERS with BPF and NETWORKING entries, mainline tags of both
 /// kinds (vX.Y and vX.Y-rcN), then a BPF and a netfilter commit.
-fn kernel_like(r: &Repo) -> Result<(), Box<dyn std::error::Error>> {
+fn kernel_like(r: &Repo) -> Res<()> {
     r.commit(
         "MAINTAINERS",
         "BPF [GENERAL] (Safe Dynamic Programs and Tools)\nM:\tAlexei Starovoitov <ast@kernel.org>\nL:\tbpf@vger.kernel.org\nF:\tkernel/bpf/\n\n\
@@ -78,18 +35,6 @@ NETWORKING [GENERAL]\nM:\tJakub Kicinski <kuba@kernel.org>\nL:\tnetdev@vger.kern
     Ok(())
 }
 
-/// `git commit` through the commit-msg hook.
-fn commit(r: &Repo, file: &str, msg: &str) -> Result<Output, Box<dyn std::error::Error>> {
-    let p = r.path().join(file);
-    if let Some(d) = p.parent() {
-        std::fs::create_dir_all(d)?;
-    }
-    let old = std::fs::read_to_string(&p).unwrap_or_default();
-    std::fs::write(&p, format!("{old}x\n"))?;
-    r.git(&["add", "--", file])?;
-    Ok(r.cmd("git").args(["commit", "-q", "-m", msg]).output()?)
-}
-
 #[test]
 fn another_subsystems_patch_is_sent_without_bpf_errors() -> TestResult {
     let r = installed("bpf-next")?;
@@ -101,7 +46,7 @@ fn another_subsystems_patch_is_sent_without_bpf_errors() -> TestResult {
     )?;
     // A netfilter fix, committed through commit-msg, sent to netfilter-devel as nf-next: no
     // BPF routing rule (tree typo, list, Fixes: for bpf) may stop it.
-    let out = commit(
+    let out = commit_hooked(
         &r,
         "net/netfilter/nf_tables_api.c",
         &format!(
@@ -189,9 +134,7 @@ fn a_bpf_fix_for_a_commit_only_in_bpf_next_gets_fixes_tree() -> TestResult {
         &format!("bpf: Add map refcounting\n\nAdd it.\n\n{SOB}"),
     )?;
     // bpf-next has the commit; no mainline tag contains it.
-    let bpf_next = r.home.path().join("bpf-next.git");
-    r.git(&["init", "-q", "--bare", &bpf_next.to_string_lossy()])?;
-    r.git(&["remote", "add", "bpf-next", &bpf_next.to_string_lossy()])?;
+    bare_remote(&r, "bpf-next", "bpf-next.git")?;
     r.git(&["push", "-q", "--no-verify", "bpf-next", "master"])?;
     r.git(&["fetch", "-q", "bpf-next"])?;
     r.commit(
@@ -282,11 +225,7 @@ fn replies_and_pull_requests_are_not_patches() -> TestResult {
 fn commit_msg_judges_other_subsystems_by_the_kernel_wide_rules() -> TestResult {
     // No target tree: the staged files decide whether a commit is BPF or netdev work.
     let r = Repo::new()?;
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .args(["--no-build"])
-        .env("CARGO_TARGET_DIR", release_target_dir()?)
-        .output()?;
+    let out = install(&r, &["--no-build"])?;
     assert!(out.status.success(), "{}", stderr(&out));
     let msg = format!("ext4: Fix a leak\n\n{WHY}\n\nCc: stable@vger.kernel.org\n{SOB}");
     let p = r.path().join("fs/ext4/inode.c");
@@ -305,7 +244,7 @@ fn commit_msg_judges_other_subsystems_by_the_kernel_wide_rules() -> TestResult {
         "{err}"
     );
     // The same message for a BPF file: Cc: stable is refused.
-    let out = commit(&r, "kernel/bpf/core.c", &msg.replace("ext4", "bpf"))?;
+    let out = commit_hooked(&r, "kernel/bpf/core.c", &msg.replace("ext4", "bpf"))?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("error[no-stable-cc]"),
@@ -313,7 +252,7 @@ fn commit_msg_judges_other_subsystems_by_the_kernel_wide_rules() -> TestResult {
         stderr(&out)
     );
     // Kernel-wide rules still hold outside: no sign-off, no commit.
-    let out = commit(&r, "fs/ext4/inode.c", &format!("ext4: Fix x\n\n{WHY}"))?;
+    let out = commit_hooked(&r, "fs/ext4/inode.c", &format!("ext4: Fix x\n\n{WHY}"))?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("error[signoff-missing]"),

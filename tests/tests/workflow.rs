@@ -6,99 +6,67 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use bpf_policy_e2e::{
-    Repo, TestResult, release_bin, release_target_dir, stderr, stdout, workspace_root,
+    Repo, Res, SOB, TestResult, WHY, bare_remote, executable, install_for_tree, release_bin, stage,
+    stderr, stdout,
 };
 
-type R<T> = Result<T, Box<dyn std::error::Error>>;
-
-const SOB: &str = "Signed-off-by: A U Thor <author@example.org>";
-const WHY: &str = "The map was freed twice when the update failed, because the error path\ndropped a reference the caller still held. Keep it until the caller is done.";
-
-fn installed_in(r: &Repo, tree: Option<&str>) -> R<()> {
-    let target = release_target_dir()?;
-    let mut args = vec!["--no-build"];
-    if let Some(t) = tree {
-        args.extend(["--tree", t]);
-    }
-    let out = r
-        .cmd(workspace_root().join("install.sh"))
-        .args(&args)
-        .env("CARGO_TARGET_DIR", target)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!("install.sh failed: {}{}", stdout(&out), stderr(&out)).into());
-    }
-    Ok(())
-}
-
-fn installed(tree: Option<&str>) -> R<Repo> {
+fn installed(tree: Option<&str>) -> Res<Repo> {
     let r = Repo::new()?;
-    installed_in(&r, tree)?;
+    install_for_tree(&r, tree)?;
     Ok(r)
 }
 
-/// Change `file` and stage it.
-fn stage(r: &Repo, file: &str) -> R<()> {
-    let p = r.path().join(file);
-    if let Some(d) = p.parent() {
-        std::fs::create_dir_all(d)?;
-    }
-    let old = std::fs::read_to_string(&p).unwrap_or_default();
-    std::fs::write(&p, format!("{old}x\n"))?;
-    r.git(&["add", "--", file])?;
-    Ok(())
+/// The commit the tests build on: kernel/bpf/a.c, made without hooks.
+fn base(r: &Repo) -> Res<String> {
+    r.commit(
+        "kernel/bpf/a.c",
+        "a\n",
+        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
+    )
+}
+
+/// Hooks installed for `tree`, and master holding the base commit.
+fn installed_with_base(tree: &str) -> Res<Repo> {
+    let r = installed(Some(tree))?;
+    base(&r)?;
+    Ok(r)
 }
 
 /// `git commit` (hooks on) of a change to `file` with `args`.
-fn commit_with(r: &Repo, file: &str, args: &[&str]) -> R<Output> {
+fn commit_with(r: &Repo, file: &str, args: &[&str]) -> Res<Output> {
     stage(r, file)?;
     Ok(r.cmd("git").arg("commit").args(args).output()?)
 }
 
 /// A file holding `text`, outside the work tree.
-fn msg_file(r: &Repo, name: &str, text: &str) -> R<PathBuf> {
+fn msg_file(r: &Repo, name: &str, text: &str) -> Res<PathBuf> {
     let p = r.home.path().join(name);
     std::fs::write(&p, text)?;
     Ok(p)
 }
 
-fn head(r: &Repo) -> R<String> {
+fn head(r: &Repo) -> Res<String> {
     Ok(r.git(&["rev-parse", "HEAD"])?.trim().to_owned())
 }
 
-fn last_message(r: &Repo) -> R<String> {
+fn last_message(r: &Repo) -> Res<String> {
     r.git(&["log", "-1", "--format=%B"])
 }
 
 /// An executable shell script under HOME.
-fn script(r: &Repo, name: &str, body: &str) -> R<PathBuf> {
+fn script(r: &Repo, name: &str, body: &str) -> Res<PathBuf> {
     let p = r.home.path().join(name);
-    std::fs::write(&p, format!("#!/bin/sh\n{body}\n"))?;
-    std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    executable(&p, &format!("#!/bin/sh\n{body}\n"))?;
     Ok(p)
 }
 
-/// A bare repository under HOME named `name`, added as remote `remote`.
-fn bare_remote(r: &Repo, remote: &str, name: &str) -> R<PathBuf> {
-    let bare = r.home.path().join(name);
-    std::fs::create_dir_all(&bare)?;
-    let out = r
-        .cmd("git")
-        .args(["init", "-q", "--bare"])
-        .arg(&bare)
-        .output()?;
-    assert!(out.status.success(), "{}", stderr(&out));
-    r.git(&["remote", "add", remote, &bare.to_string_lossy()])?;
-    Ok(bare)
-}
-
-fn push(r: &Repo, args: &[&str]) -> R<Output> {
+fn push(r: &Repo, args: &[&str]) -> Res<Output> {
     Ok(r.cmd("git").arg("push").args(args).output()?)
 }
 
 /// The command the hook advised (the indented `git commit ...` line), run by `sh` as a
 /// user pasting it would, with `editor` as git's editor.
-fn run_advice(r: &Repo, err: &str, editor: &str) -> R<Output> {
+fn run_advice(r: &Repo, err: &str, editor: &str) -> Res<Output> {
     let line = err
         .lines()
         .map(str::trim)
@@ -176,11 +144,7 @@ fn push_to_a_fork_checks_only_what_is_not_public() -> TestResult {
 fn which_pushes_are_submissions() -> TestResult {
     let r = installed(Some("bpf-next"))?;
     let backup = bare_remote(&r, "backup", "backup.git")?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    base(&r)?;
     stage(&r, "kernel/bpf/a.c")?;
     r.git(&[
         "commit",
@@ -242,12 +206,7 @@ fn which_pushes_are_submissions() -> TestResult {
 /// linux.git has `v2.6.11-tree`, a tag of a tree: --tags and --mirror pushes carry it.
 #[test]
 fn tags_of_trees_do_not_stop_a_push() -> TestResult {
-    let r = installed(Some("bpf-next"))?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    let r = installed_with_base("bpf-next")?;
     r.git(&["tag", "-a", "-m", "the tree", "v2.6.11-tree", "HEAD^{tree}"])?;
     r.git(&["tag", "plain-tree", "HEAD^{tree}"])?;
     let blob = r.git(&["rev-parse", "HEAD:kernel/bpf/a.c"])?;
@@ -279,12 +238,7 @@ fn tags_of_trees_do_not_stop_a_push() -> TestResult {
 /// A commit whose message carries b4's marker but which changes files is a patch.
 #[test]
 fn a_b4_marker_does_not_hide_a_patch() -> TestResult {
-    let r = installed(Some("bpf-next"))?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    let r = installed_with_base("bpf-next")?;
     let tracking = "--- b4-submit-tracking ---\n# This section is used internally by b4 prep for tracking purposes.\n{\n  \"series\": {\n    \"revision\": 1,\n    \"prefixes\": [\"bpf-next\"]\n  }\n}\n";
     let sneaky = format!("bpf: Change a\n\nNo sign-off here.\n\n{tracking}");
     let out = commit_with(&r, "kernel/bpf/a.c", &["-q", "-m", &sneaky])?;
@@ -335,12 +289,7 @@ fn commit_file_keeps_hash_lines() -> TestResult {
 /// commit.cleanup=verbatim records comment lines: a comment-only message is a message.
 #[test]
 fn verbatim_cleanup_records_comments() -> TestResult {
-    let r = installed(Some("bpf-next"))?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    let r = installed_with_base("bpf-next")?;
     r.git(&["config", "commit.cleanup", "verbatim"])?;
     let before = head(&r)?;
     let msg = msg_file(
@@ -375,12 +324,7 @@ fn verbatim_cleanup_records_comments() -> TestResult {
 /// A scissors line typed into a message given with -F is text git keeps, with what follows.
 #[test]
 fn typed_scissors_do_not_hide_what_git_records() -> TestResult {
-    let r = installed(Some("bpf-next"))?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    let r = installed_with_base("bpf-next")?;
     let msg = msg_file(
         &r,
         "msg",
@@ -419,12 +363,8 @@ fn typed_scissors_do_not_hide_what_git_records() -> TestResult {
 #[test]
 fn undecidable_cleanup_judges_both_readings() -> TestResult {
     let r = Repo::new()?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
-    let hook = |text: &str| -> R<Output> {
+    base(&r)?;
+    let hook = |text: &str| -> Res<Output> {
         let msg = msg_file(&r, "msg", text)?;
         Ok(r.cmd(release_bin("bpf-policy-commit-msg")?)
             .arg(&msg)
@@ -459,12 +399,7 @@ fn undecidable_cleanup_judges_both_readings() -> TestResult {
 /// diff, and the file git wrote is left as it was.
 #[test]
 fn verbose_commit_advice_records_no_diff() -> TestResult {
-    let r = installed(Some("bpf-next"))?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    let r = installed_with_base("bpf-next")?;
     stage(&r, "kernel/bpf/a.c")?;
     let body = msg_file(&r, "body", &format!("bpf: Change a\n\n{WHY}\n"))?;
     let editor = script(
@@ -500,12 +435,7 @@ fn verbose_commit_advice_records_no_diff() -> TestResult {
 /// On bpf, a selftests-only commit needs no Fixes:; amending it keeps it selftests-only.
 #[test]
 fn amend_of_a_selftests_commit() -> TestResult {
-    let r = installed(Some("bpf"))?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    let r = installed_with_base("bpf")?;
     let out = commit_with(
         &r,
         "tools/testing/selftests/bpf/t.c",
@@ -547,12 +477,7 @@ fn amend_of_a_selftests_commit() -> TestResult {
 /// A reword during `rebase -i` of a selftests-only commit; a blocked one says how to go on.
 #[test]
 fn reword_during_interactive_rebase() -> TestResult {
-    let r = installed(Some("bpf"))?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    let r = installed_with_base("bpf")?;
     for n in ["one", "two"] {
         let out = commit_with(
             &r,
@@ -612,12 +537,7 @@ fn reword_during_interactive_rebase() -> TestResult {
 /// the change into the previous commit).
 #[test]
 fn signoff_advice_at_commit_time() -> TestResult {
-    let r = installed(Some("bpf-next"))?;
-    r.commit(
-        "kernel/bpf/a.c",
-        "a\n",
-        &format!("bpf: Base\n\n{WHY}\n\n{SOB}"),
-    )?;
+    let r = installed_with_base("bpf-next")?;
     let base = head(&r)?;
     let out = commit_with(
         &r,
@@ -661,7 +581,7 @@ fn advice_is_shell_quoted() -> TestResult {
         .args(["init", "-q", "-b", "master"])
         .output()?;
     assert!(out.status.success());
-    installed_in(&crafted, Some("bpf-next"))?;
+    install_for_tree(&crafted, Some("bpf-next"))?;
     let out = commit_with(
         &crafted,
         "kernel/bpf/a.c",

@@ -14,6 +14,15 @@ fn run(r: &Repo, dir: &Path, args: &[&str]) -> Result<Output, std::io::Error> {
     r.cmd(BIN).current_dir(dir).args(args).output()
 }
 
+/// `bpf-policy check --format json` with `args`, in the repository's work tree.
+fn check_json(r: &Repo, args: &[&str]) -> Result<Output, std::io::Error> {
+    r.cmd(BIN)
+        .current_dir(r.path())
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+}
+
 /// (rule, severity, message) of each diagnostic.
 fn diags(out: &Output) -> Vec<(String, String, String)> {
     stdout(out)
@@ -66,19 +75,10 @@ fn history(r: &Repo) -> Result<(String, String), Box<dyn std::error::Error>> {
 fn fixes_tags_are_verified_against_history() -> TestResult {
     let r = Repo::new()?;
     let (bug, side) = history(&r)?;
-    let dir = r.path();
     let check = |msg: &str| -> Result<Output, Box<dyn std::error::Error>> {
-        Ok(run(
+        Ok(check_json(
             &r,
-            dir,
-            &[
-                "check",
-                "--format",
-                "json",
-                "--as",
-                "message",
-                &message_file(&r, msg)?,
-            ],
+            &["--as", "message", &message_file(&r, msg)?],
         )?)
     };
 
@@ -170,15 +170,12 @@ fn ambiguous_ids_list_the_candidates() -> TestResult {
         }
     }
     let (p, a, b) = prefix.ok_or("no shared prefix in 3000 commits")?;
-    let out = run(
+    let out = check_json(
         &r,
-        r.path(),
-        &[
-            "check",
-            "--format",
-            "json",
-            &message_file(&r, &fix_message(&format!("Fixes: {p} (\"bpf: Commit 1\")")))?,
-        ],
+        &[&message_file(
+            &r,
+            &fix_message(&format!("Fixes: {p} (\"bpf: Commit 1\")")),
+        )?],
     )?;
     let d = diags(&out);
     let amb: Vec<_> = d.iter().filter(|d| d.0 == "fixes-commit").collect();
@@ -358,18 +355,7 @@ fn range_checks_commits_and_the_series() -> TestResult {
         &format!("bpf: Fix another thing\n\n{WHY}\n\n{SOB}"),
     )?;
     r.git(&["merge", "-q", "--no-ff", "--no-edit", "side"])?;
-    let out = run(
-        &r,
-        r.path(),
-        &[
-            "check",
-            "--format",
-            "json",
-            "--verbose",
-            "--range",
-            &format!("{base}..HEAD"),
-        ],
-    )?;
+    let out = check_json(&r, &["--verbose", "--range", &format!("{base}..HEAD")])?;
     assert_eq!(out.status.code(), Some(1));
     let mut rules: Vec<String> = diags(&out).into_iter().map(|d| d.0).collect();
     rules.sort();
@@ -411,18 +397,7 @@ fn tree_comes_from_b4_tracking_data() -> TestResult {
         "1\n",
         &format!("bpf: Fix the thing\n\n{WHY}\n\n{SOB}"),
     )?;
-    let out = run(
-        &r,
-        r.path(),
-        &[
-            "check",
-            "--format",
-            "json",
-            "--verbose",
-            "--range",
-            "master..HEAD",
-        ],
-    )?;
+    let out = check_json(&r, &["--verbose", "--range", "master..HEAD"])?;
     assert!(
         stderr(&out).contains("target tree bpf (from b4 tracking data"),
         "{}",
@@ -446,30 +421,18 @@ fn merge_window_from_release_tags() -> TestResult {
     r.commit("a.c", "1\n", &format!("bpf: Release\n\nRelease.\n\n{SOB}"))?;
     r.git(&["tag", "-a", "-m", "Linux 6.12", "v6.12"])?;
     let msg = message_file(&r, &format!("bpf: Add a feature\n\n{WHY}\n\n{SOB}\n"))?;
-    let out = run(
-        &r,
-        r.path(),
-        &["check", "--format", "json", "--tree", "bpf-next", &msg],
-    )?;
+    let out = check_json(&r, &["--tree", "bpf-next", &msg])?;
     let d = diags(&out);
     assert!(
         d.len() == 1 && d[0].0 == "merge-window" && d[0].2.contains("v6.12"),
         "{d:?}"
     );
     // Fixes for bpf are fine during the merge window.
-    let out = run(
-        &r,
-        r.path(),
-        &["check", "--format", "json", "--tree", "bpf", &msg],
-    )?;
+    let out = check_json(&r, &["--tree", "bpf", &msg])?;
     assert!(diags(&out).iter().all(|d| d.0 != "merge-window"));
     r.commit("a.c", "2\n", &format!("bpf: Next\n\nNext.\n\n{SOB}"))?;
     r.git(&["tag", "v6.13-rc1"])?;
-    let out = run(
-        &r,
-        r.path(),
-        &["check", "--format", "json", "--tree", "bpf-next", &msg],
-    )?;
+    let out = check_json(&r, &["--tree", "bpf-next", &msg])?;
     assert_eq!(diags(&out), vec![]);
     Ok(())
 }
@@ -486,17 +449,9 @@ fn many_fixes_tags_in_one_batch_are_each_judged() -> TestResult {
         &side[..12],
         &bug[..12]
     );
-    let out = run(
+    let out = check_json(
         &r,
-        r.path(),
-        &[
-            "check",
-            "--format",
-            "json",
-            "--as",
-            "message",
-            &message_file(&r, &fix_message(&tags))?,
-        ],
+        &["--as", "message", &message_file(&r, &fix_message(&tags))?],
     )?;
     let mut d: Vec<(String, String)> = diags(&out)
         .into_iter()
@@ -537,17 +492,7 @@ fn many_fixes_tags_in_one_batch_are_each_judged() -> TestResult {
             &side[..12]
         )),
     )?;
-    let out = run(
-        &r,
-        r.path(),
-        &[
-            "check",
-            "--format",
-            "json",
-            "--range",
-            &format!("{bug}..HEAD"),
-        ],
-    )?;
+    let out = check_json(&r, &["--range", &format!("{bug}..HEAD")])?;
     let d: Vec<String> = diags(&out)
         .into_iter()
         .filter(|d| d.0 == "fixes-commit")

@@ -7,7 +7,8 @@
 //! - `in/`: the files to check; the command runs in a copy of it;
 //! - `args`: the arguments after `bpf-policy check --format FORMAT`, one per line;
 //! - `setup.sh` (optional): run with `sh -e` in that copy first, under the same fixed git
-//!   identity and dates as the command, for rules that need a repository;
+//!   identity and dates as the command, for rules that need a repository; the set-up cases
+//!   share is in `tests/cmd/common.sh`, which a setup.sh sources as `. "$CASES/common.sh"`;
 //! - `expected`: the three runs and `explain` as they print, written by the test itself.
 //!
 //! After an intended change of output, regenerate every `expected` with
@@ -17,7 +18,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use bpf_policy_e2e::{TestResult, hermetic, stderr, stdout};
 
@@ -61,6 +62,8 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
         let out = cmd
             .arg("-e")
             .arg(&setup)
+            // Where the set-up the cases share (common.sh) is.
+            .env("CASES", cases_dir())
             .current_dir(&work)
             .stdin(Stdio::null())
             .output()?;
@@ -86,16 +89,8 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
             "$ bpf-policy check --format {format} {}",
             args.join(" ")
         );
-        text.push_str(&stdout(&out));
-        let err = stderr(&out);
-        if !err.is_empty() {
-            let _ = write!(text, "--- stderr\n{err}");
-        }
-        let code = out
-            .status
-            .code()
-            .map_or_else(|| "killed".to_owned(), |c| c.to_string());
-        let _ = writeln!(text, "--- exit status {code}\n");
+        transcript(&mut text, &out);
+        text.push('\n');
         if format == "json" {
             rules.extend(bpf_policy_e2e::rules_in(&stdout(&out)));
         }
@@ -113,8 +108,14 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
         .stdin(Stdio::null())
         .output()?;
     let _ = writeln!(text, "$ bpf-policy explain {case}");
-    text.push_str(&stdout(&out));
-    let err = stderr(&out);
+    transcript(&mut text, &out);
+    Ok((text, rules))
+}
+
+/// What a run printed, as `expected` shows it: stdout, stderr if any, then the exit status.
+fn transcript(text: &mut String, out: &Output) {
+    text.push_str(&stdout(out));
+    let err = stderr(out);
     if !err.is_empty() {
         let _ = write!(text, "--- stderr\n{err}");
     }
@@ -123,7 +124,6 @@ fn run_case(dir: &Path) -> Result<(String, Vec<String>), Box<dyn std::error::Err
         .code()
         .map_or_else(|| "killed".to_owned(), |c| c.to_string());
     let _ = writeln!(text, "--- exit status {code}");
-    Ok((text, rules))
 }
 
 /// Where two texts first differ, with a few lines of each from there.
