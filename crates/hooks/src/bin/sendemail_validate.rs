@@ -80,26 +80,18 @@ fn run() -> u8 {
     }
     let mut run = None;
     let mut record = None;
+    // This call's email as the series judgement sees it, beside the ones kept before it.
+    let this = || Raw {
+        origin: origin.clone(),
+        email: bytes.clone(),
+        header: header.clone(),
+    };
     match plan {
         Plan::Alone if items.is_empty() => {}
         Plan::Alone => {
-            let raw = vec![Raw {
-                origin: origin.clone(),
-                email: bytes.clone(),
-                header: header.clone(),
-            }];
-            match judge(&session, &items, &raw) {
-                Ok((d, entry)) => {
-                    diags.extend(d);
-                    record = entry;
-                }
-                Err(e) => {
-                    say(
-                        HOOK,
-                        format_args!("cannot check the send, so nothing is sent: {e}"),
-                    );
-                    return EXIT_UNUSABLE;
-                }
+            if let Err(e) = judge_into(&session, &items, &[this()], &mut diags, &mut record) {
+                say_unchecked(&e);
+                return EXIT_UNUSABLE;
             }
         }
         Plan::Keep | Plan::Last | Plan::Counted => {
@@ -126,23 +118,10 @@ fn run() -> u8 {
                         return r.abort();
                     };
                     all.extend(items.iter().cloned());
-                    raw.push(Raw {
-                        origin: origin.clone(),
-                        email: bytes.clone(),
-                        header: header.clone(),
-                    });
-                    match judge(&session, &all, &raw) {
-                        Ok((d, entry)) => {
-                            diags.extend(d);
-                            record = entry;
-                        }
-                        Err(e) => {
-                            say(
-                                HOOK,
-                                format_args!("cannot check the send, so nothing is sent: {e}"),
-                            );
-                            return r.abort();
-                        }
+                    raw.push(this());
+                    if let Err(e) = judge_into(&session, &all, &raw, &mut diags, &mut record) {
+                        say_unchecked(&e);
+                        return r.abort();
                     }
                     r.finish();
                 }
@@ -210,6 +189,29 @@ fn header_value(raw: &Raw, name: &str) -> Option<String> {
         .as_deref()
         .and_then(|h| header_in(h, name))
         .or_else(|| header_in(&raw.email, name))
+}
+
+/// Judge the send, adding its findings to `diags` and what the send log should record to
+/// `record`; an error says why it could not be judged (the caller refuses the send).
+fn judge_into(
+    session: &Session,
+    items: &[Item],
+    raw: &[Raw],
+    diags: &mut Vec<bpf_policy::Diagnostic>,
+    record: &mut Option<SentEntry>,
+) -> Result<(), String> {
+    let (d, entry) = judge(session, items, raw)?;
+    diags.extend(d);
+    *record = entry;
+    Ok(())
+}
+
+/// Say that the send could not be judged, so nothing goes out.
+fn say_unchecked(why: &str) {
+    say(
+        HOOK,
+        format_args!("cannot check the send, so nothing is sent: {why}"),
+    );
 }
 
 /// The series rules over the whole run, with the send log, the clock, the thread and the
