@@ -71,8 +71,8 @@ pub fn fixes_authors(item: &Item, repo: &dyn RepoFacts) -> Vec<FixesAuthor> {
     // Every id resolved in one question.
     let tags: Vec<(String, usize)> = item
         .message
-        .trailers_named("Fixes")
-        .filter_map(|tag| Some((crate::rules::fixes_target_id(&tag.value)?, tag.line)))
+        .fixes_tags()
+        .filter_map(|tag| Some((tag.target()?, tag.line.no)))
         .collect();
     let ids: Vec<&str> = tags.iter().map(|(id, _)| id.as_str()).collect();
     for ((_, line), r) in tags.iter().zip(repo.resolve_all(&ids)) {

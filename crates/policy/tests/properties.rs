@@ -267,9 +267,9 @@ proptest! {
         let m = Message::parse(text.as_bytes(), &ParseOptions::default());
         prop_assert_eq!(&m.subject, &w.subject);
         prop_assert_eq!(m.subject_line, 1);
-        let body: Vec<&str> = m.body.iter().map(|l| l.text.as_str()).collect();
+        let body: Vec<&str> = m.body().iter().map(|l| l.text.as_str()).collect();
         prop_assert_eq!(body, w.body());
-        if let Some(first) = m.body.first() {
+        if let Some(first) = m.body().first() {
             prop_assert_eq!(first.no, 3);
         }
         let got: Vec<(&str, &str, bool)> = m

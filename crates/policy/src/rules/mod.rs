@@ -57,7 +57,6 @@ use crate::repo::RepoFacts;
 use crate::sent::SendFacts;
 use crate::tree::{Tree, TreeSource};
 
-pub(crate) use fixes::target_id as fixes_target_id;
 pub use id::{RuleId, UnknownRule};
 
 /// A rule's documentation.

@@ -194,12 +194,12 @@ pub(super) fn fixes_author_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_
             let tag = j
                 .item
                 .message
-                .trailers_named("Fixes")
-                .find(|t| t.line == a.line)
-                .map(|t| t.line());
+                .fixes_tags()
+                .find(|t| t.line.no == a.line)
+                .map(|t| &t.line);
             out.fail(
                 j.item,
-                tag.as_ref().or(Some(&recipients_line(j.item))),
+                tag.or(Some(&recipients_line(j.item))),
                 format!(
                     "{} wrote commit {} (\"{}\") that this patch fixes, and is in neither To: nor Cc:",
                     a.author,
