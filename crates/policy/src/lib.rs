@@ -10,6 +10,7 @@ pub mod email;
 pub mod exit;
 pub mod fixes_tag;
 pub mod item;
+pub mod mailmap;
 pub mod maintainers;
 pub mod message;
 pub mod prefix;

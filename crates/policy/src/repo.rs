@@ -91,8 +91,15 @@ pub trait RepoFacts {
         MaintainersAt::Absent
     }
 
-    /// The author of a commit given by its full id, when the repository has it.
+    /// The author of a commit given by its full id, when the repository has it, as the
+    /// commit records them (see [`RepoFacts::mailmap`] for who they are now).
     fn commit_author(&self, _id: &str) -> Option<crate::item::Ident> {
+        None
+    }
+
+    /// `.mailmap` at HEAD, read at most once per process: people's addresses as they are now,
+    /// for those they committed under. None when there is none (the default).
+    fn mailmap(&self) -> Option<&crate::mailmap::Mailmap> {
         None
     }
 }

@@ -72,6 +72,8 @@ pub struct Repo {
     /// asks only when the last email of the series arrives), and indexed only when a
     /// question needs the whole file (scope detection reads only our entries).
     maintainers_parsed: OnceCell<Result<Option<Maintainers>, String>>,
+    /// `.mailmap` at HEAD, read on first need (only the recipients rules ask).
+    mailmap: OnceCell<Option<bpf_policy::mailmap::Mailmap>>,
     /// Set by the commit-msg hook: the commit git is making, whose files rules may ask for.
     pending: Option<PendingCommit>,
     pending_files: OnceCell<Result<Vec<FileChange>, String>>,

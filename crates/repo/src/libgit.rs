@@ -379,6 +379,15 @@ pub(crate) fn first_parent_messages(
 pub(crate) fn head_maintainers(
     repo: &Repository,
 ) -> Result<Option<(String, Vec<u8>)>, git2::Error> {
+    head_file(repo, "MAINTAINERS")
+}
+
+/// A file at the top of HEAD's tree: its blob id and bytes; None when HEAD is unborn or the
+/// tree has no such blob.
+pub(crate) fn head_file(
+    repo: &Repository,
+    name: &str,
+) -> Result<Option<(String, Vec<u8>)>, git2::Error> {
     let head = match repo.head() {
         Ok(h) => h,
         Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
@@ -387,7 +396,7 @@ pub(crate) fn head_maintainers(
         Err(e) => return Err(e),
     };
     let tree = head.peel_to_tree()?;
-    let Some(entry) = tree.get_name("MAINTAINERS") else {
+    let Some(entry) = tree.get_name(name) else {
         return Ok(None);
     };
     if entry.kind() != Some(ObjectType::Blob) {

@@ -116,6 +116,7 @@ impl Repo {
             pending: None,
             pending_files: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
+            mailmap: OnceCell::new(),
         })
     }
 
@@ -133,6 +134,7 @@ impl Repo {
             pending: None,
             pending_files: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
+            mailmap: OnceCell::new(),
         })
     }
 }

@@ -192,7 +192,13 @@ impl GitCmd {
 
     /// HEAD's `MAINTAINERS` blob: its id and bytes; None when HEAD is unborn or has none.
     pub fn head_maintainers(&self) -> Result<Option<(String, Vec<u8>)>, RepoError> {
-        let args = ["ls-tree", "-z", "HEAD", "--", "MAINTAINERS"];
+        self.head_file("MAINTAINERS")
+    }
+
+    /// A file at the top of HEAD's tree: its blob id and bytes; None when HEAD is unborn or
+    /// the tree has no such blob.
+    pub fn head_file(&self, name: &str) -> Result<Option<(String, Vec<u8>)>, RepoError> {
+        let args = ["ls-tree", "-z", "HEAD", "--", name];
         let out = self.run(&args, None)?;
         if !out.status.success() {
             // An unborn HEAD is no tree at all.
@@ -205,7 +211,7 @@ impl GitCmd {
             }
             return Ok(None);
         }
-        // `<mode> blob <id>\tMAINTAINERS\0`
+        // `<mode> blob <id>\t<name>\0`
         let text = String::from_utf8_lossy(&out.stdout);
         let Some(id) = text
             .split('\t')
