@@ -158,6 +158,10 @@ impl RepoFacts for Repo {
         }
     }
 
+    fn long_walk(&self) -> Option<usize> {
+        self.long_walk.get()
+    }
+
     fn mailmap(&self) -> Option<&Mailmap> {
         self.mailmap
             .get_or_init(|| {

@@ -238,7 +238,8 @@ quoted title must match that commit's subject (a prefix, `...` and typographic q
 the commit must be an ancestor of the one being checked. The title is compared as fixes-format \
 read it, so ('...') quoting or a missing ) is a format warning, never a mismatch. An id this \
 repository does not have (a shallow clone, another tree) cannot be verified and gives a warning \
-that says so.",
+that says so. When the check had to read 50,000 commits or more because the repository has no \
+commit-graph, a note says how to write one.",
     bad: "Fixes: 0123456789ab (\"bpf: A subject that commit does not have\")",
     good: "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 0123456789ab");
 
@@ -271,6 +272,22 @@ pub(super) fn fixes_commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>)
         })
         .collect();
     let mut ancestry = repo.ancestors(&queries).into_iter();
+    if let (Some(read), Some(first)) = (repo.long_walk(), tags.first()) {
+        out.note(
+            first.item,
+            Some(&first.tag.line),
+            format!(
+                "checking that the Fixes: targets are in this commit's history read {read} \
+                 commits one by one: this repository has no commit-graph"
+            ),
+            Some(
+                "run `git commit-graph write --reachable` once (and `git config \
+                 fetch.writeCommitGraph true` to keep it current): git and this check then read \
+                 history several times faster"
+                    .into(),
+            ),
+        );
+    }
     for (tag, resolved) in tags.iter().zip(&resolved) {
         let (item, line, id) = (tag.item, Some(&tag.tag.line), &tag.id);
         match resolved {
