@@ -1,4 +1,6 @@
-//! Fixes: tag rules.
+//! The Fixes: tag rules: required for fixes trees, advised for fixes elsewhere, well formed
+//! (read once in [`crate::fixes_tag`]), naming a commit in this history, and sent to the tree
+//! that has the bug.
 
 use std::sync::LazyLock;
 
