@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use bpf_policy::maintainers::{Recipient, format_email};
 use bpf_policy::prefix::parse_subject;
-use bpf_policy::recipients::{author_of, fixes_ids_in_text, maintainer_now, required_lists};
+use bpf_policy::recipients::{
+    add_file_people, author_of, file_people, fixes_ids_in_text, maintainer_now, required_lists,
+};
 use bpf_policy::repo::MaintainersAt;
 use bpf_policy::tree::Tree;
 use bpf_policy_repo::{Repo, Session};
@@ -30,7 +32,8 @@ pub struct RecipientsArgs {
     /// Only the lists, and the target tree's list (for sendemail.toCmd).
     #[arg(long, conflicts_with = "cc")]
     pub to: bool,
-    /// Only the maintainers, reviewers and Fixes: authors (for sendemail.ccCmd).
+    /// Only the maintainers, reviewers, people named in touched .yaml files and Fixes: authors
+    /// (for sendemail.ccCmd).
     #[arg(long)]
     pub cc: bool,
 }
@@ -123,7 +126,10 @@ fn addresses(args: &RecipientsArgs) -> Result<Vec<String>, String> {
         }
         MaintainersAt::Unreadable(why) => return Err(why.to_owned()),
     };
-    let found = m.lookup(&texts);
+    let mut found = m.lookup(&texts);
+    // The people the touched .yaml files name, after MAINTAINERS' (HEAD's tree, like it).
+    let named = file_people(facts, [&found])?;
+    add_file_people(facts, &mut found, &named);
     // As get_maintainer.pl prints them: each address as .mailmap names its owner now.
     let mut people: Vec<String> = found
         .people

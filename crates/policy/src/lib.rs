@@ -8,6 +8,7 @@ pub mod config;
 pub mod diag;
 pub mod email;
 pub mod exit;
+pub mod file_emails;
 pub mod fixes_tag;
 pub mod item;
 pub mod mailmap;

@@ -17,8 +17,9 @@
 //!   lists once per address; subscribers-only lists are left out; Linus Torvalds (THE REST's
 //!   maintainer) is left out as get_maintainer.pl does.
 //!
-//! Differences, on purpose: `.mailmap` is not applied, and maintainers named inside `.yaml`
-//! bindings are not read (get_maintainer.pl reads both from the work tree).
+//! `.mailmap` and the people named inside touched `.yaml` bindings are the caller's to add
+//! ([`Lookup::add_in_file`]); get_maintainer.pl reads both from the work tree, the callers here
+//! from HEAD's tree, like MAINTAINERS.
 //!
 //! Speed: the file is split into entries with no regex at all; `F:`/`X:` globs are matched by
 //! hand; the ~160 `N:`/`K:` regexes are compiled only when a literal they cannot match without
@@ -42,6 +43,9 @@ pub enum Role {
         /// `(moderated for non-subscribers)`.
         moderated: bool,
     },
+    /// Named inside a touched file (a `.yaml` binding's `maintainers:`), get_maintainer.pl's
+    /// "in file"; see [`Lookup::add_in_file`].
+    InFile,
 }
 
 /// Why an entry applies.
@@ -72,7 +76,8 @@ pub struct Recipient {
     pub email: String,
     /// Maintainer, reviewer or list.
     pub role: Role,
-    /// The entry's name line (`BPF [GENERAL] (Safe Dynamic Programs and Tools)`).
+    /// The entry's name line (`BPF [GENERAL] (Safe Dynamic Programs and Tools)`); for
+    /// [`Role::InFile`], the file that names them.
     pub entry: String,
     /// What brought the entry in (the first file or keyword that did).
     pub via: Via,
@@ -82,16 +87,63 @@ pub struct Recipient {
 /// get_maintainer.pl finds them), then lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lookup {
-    /// Maintainers and reviewers.
+    /// Maintainers and reviewers (then the people [`Lookup::add_in_file`] adds).
     pub people: Vec<Recipient>,
     /// Mailing lists.
     pub lists: Vec<Recipient>,
+    /// The files of the patches, sorted, each once, as get_maintainer.pl collects them (both
+    /// names of a rename, `/dev/null` as `dev/null`).
+    pub files: Vec<String>,
+    /// Names and addresses (lower case) get_maintainer.pl counts as in use: everyone an
+    /// entry brought, Linus Torvalds too though he is not printed.
+    names: HashSet<String>,
+    addresses: HashSet<String>,
 }
 
 impl Lookup {
     /// Everything, people first, as get_maintainer.pl prints it.
     pub fn all(&self) -> impl Iterator<Item = &Recipient> {
         self.people.iter().chain(self.lists.iter())
+    }
+
+    /// Add the people named inside touched files, as get_maintainer.pl adds them after
+    /// MAINTAINERS' people: `found` pairs a file with the addresses
+    /// [`crate::file_emails::file_emails`] read in it; `now` gives an address as `.mailmap`
+    /// names its owner now. Files go in path order and each address once; one whose name or
+    /// address is already in use (MAINTAINERS brought them, or an earlier file did) is left
+    /// out.
+    pub fn add_in_file(&mut self, found: &[(&str, Vec<String>)], now: impl Fn(&str) -> String) {
+        let mut sorted: Vec<&(&str, Vec<String>)> = found.iter().collect();
+        sorted.sort_by_key(|(file, _)| *file);
+        let mut seen = HashSet::new();
+        for (file, emails) in sorted {
+            for written in emails {
+                if !seen.insert(written.as_str()) {
+                    continue;
+                }
+                let (name, address) = parse_email(&now(written));
+                if address.is_empty()
+                    || (!name.is_empty() && self.names.contains(&name.to_lowercase()))
+                    || self.addresses.contains(&address.to_lowercase())
+                {
+                    continue;
+                }
+                if !name.is_empty() {
+                    self.names.insert(name.to_lowercase());
+                }
+                self.addresses.insert(address.to_lowercase());
+                let display = format_email(&name, &address);
+                // merge_email: a list printed the same way is printed once, as this person.
+                self.lists.retain(|l| l.display != display);
+                self.people.push(Recipient {
+                    display,
+                    email: address,
+                    role: Role::InFile,
+                    entry: (*file).to_owned(),
+                    via: Via::File((*file).to_owned()),
+                });
+            }
+        }
     }
 }
 
@@ -870,6 +922,7 @@ impl Maintainers {
     fn lookup_parts(&self, files: &[String], keyword_hits: &[usize]) -> Lookup {
         let ix = self.ix();
         let mut acc = Accumulator::default();
+        acc.files = files.to_vec();
         let is_dir = dir_oracle(files);
         for f in files {
             for (e, _) in self.matching(f, &is_dir) {
@@ -1036,6 +1089,7 @@ struct Accumulator {
     names: HashSet<String>,
     addresses: HashSet<String>,
     list_seen: HashSet<String>,
+    files: Vec<String>,
 }
 
 impl Accumulator {
@@ -1118,6 +1172,9 @@ impl Accumulator {
         Lookup {
             people: self.people,
             lists: self.lists,
+            files: self.files,
+            names: self.names,
+            addresses: self.addresses,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! Who must receive a patch: MAINTAINERS' lists, maintainers and reviewers for the files and
-//! keywords of the patch, and the authors of the commits its `Fixes:` tags name.
+//! keywords of the patch, the people named in the `.yaml` files it touches, and the authors
+//! of the commits its `Fixes:` tags name.
 //!
 //! Shared by the rules (`maintainers-list`, `maintainers-cc`, `fixes-author-cc`) and by
 //! `bpf-policy recipients`, so what is checked and what is offered are the same addresses.
 
+use crate::file_emails::{file_emails, names_people};
 use crate::item::{Ident, Item};
-use crate::maintainers::{LKML, Lookup, Maintainers, Recipient};
+use crate::mailmap::Mailmap;
+use crate::maintainers::{LKML, Lookup, Maintainers, Recipient, Role, format_email};
 use crate::repo::{RepoFacts, Resolved};
 
 /// The author of a commit a `Fixes:` tag names.
@@ -80,11 +83,81 @@ pub fn now_known_as(repo: &dyn RepoFacts, who: &Ident) -> Ident {
 /// A MAINTAINERS person as `.mailmap` names them now, when that differs from the file (as
 /// get_maintainer.pl maps every address it prints).
 pub fn maintainer_now(repo: &dyn RepoFacts, r: &Recipient) -> Option<Ident> {
-    let m = repo.mailmap()?;
-    let (name, email) = crate::maintainers::parse_email(&r.display);
+    // People named in files were mapped when they were added.
+    if r.role == Role::InFile {
+        return None;
+    }
+    mapped(repo.mailmap()?, &r.display)
+}
+
+/// `Name <addr>` as `m` names its owner now; None when `m` has no line for it.
+fn mapped(m: &Mailmap, display: &str) -> Option<Ident> {
+    let (name, email) = crate::maintainers::parse_email(display);
     let listed = Ident { name, email };
     let now = m.map(&listed);
     (now != listed).then_some(now)
+}
+
+/// The largest file read for the people it names: bindings are a few KiB; a bigger one is
+/// skipped rather than read into a hook.
+pub const MAX_NAMING_FILE_BYTES: u64 = 1 << 20;
+
+/// The addresses written in the touched `.yaml` files of these lookups (a binding's
+/// `maintainers:`), read from HEAD's tree like MAINTAINERS, in one question to the
+/// repository whatever the number of patches: each file with what
+/// [`file_emails`] finds in it. A file HEAD does not have, or one over
+/// [`MAX_NAMING_FILE_BYTES`], names nobody. Err when the repository could not say.
+pub fn file_people<'a>(
+    repo: &dyn RepoFacts,
+    lookups: impl IntoIterator<Item = &'a Lookup>,
+) -> Result<Vec<(String, Vec<String>)>, String> {
+    let mut paths: Vec<&str> = lookups
+        .into_iter()
+        .flat_map(|l| l.files.iter())
+        .map(String::as_str)
+        .filter(|f| names_people(f))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let blobs = repo.head_blobs(&paths, MAX_NAMING_FILE_BYTES)?;
+    Ok(paths
+        .iter()
+        .zip(blobs)
+        .filter_map(|(p, b)| Some(((*p).to_owned(), file_emails(&String::from_utf8_lossy(&b?)))))
+        .collect())
+}
+
+/// Add to `found` the people [`file_people`] read in its own files, each as `.mailmap` names
+/// them now: get_maintainer.pl's "in file" addresses ([`Lookup::add_in_file`]).
+pub fn add_file_people(repo: &dyn RepoFacts, found: &mut Lookup, named: &[(String, Vec<String>)]) {
+    let own: Vec<(&str, Vec<String>)> = named
+        .iter()
+        .filter(|(f, _)| found.files.binary_search(f).is_ok())
+        .map(|(f, emails)| (f.as_str(), emails.clone()))
+        .collect();
+    let m = repo.mailmap();
+    found.add_in_file(&own, |d| {
+        m.and_then(|m| mapped(m, d))
+            .map_or_else(|| d.to_owned(), |now| format_email(&now.name, &now.email))
+    });
+}
+
+/// Whether one of `to` (lower-case addresses) is `email`, or an address `.mailmap` maps to it.
+pub fn reaches(repo: &dyn RepoFacts, to: &[String], email: &str) -> bool {
+    to.iter().any(|a| {
+        a.eq_ignore_ascii_case(email)
+            || repo.mailmap().is_some_and(|m| {
+                m.map(&Ident {
+                    name: String::new(),
+                    email: a.clone(),
+                })
+                .email
+                .eq_ignore_ascii_case(email)
+            })
+    })
 }
 
 /// The authors of the commits an item's `Fixes:` tags name.

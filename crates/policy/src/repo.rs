@@ -104,6 +104,14 @@ pub trait RepoFacts {
         None
     }
 
+    /// These files as HEAD's tree has them (the tree the patch applies to, as for
+    /// MAINTAINERS), all asked at once: one answer per path, in order, None where HEAD has
+    /// no file there or its blob is larger than `max_bytes` (then it is not read). Err when
+    /// the repository could not answer. The default: HEAD has none of them.
+    fn head_blobs(&self, paths: &[&str], _max_bytes: u64) -> Result<Vec<Option<Vec<u8>>>, String> {
+        Ok(vec![None; paths.len()])
+    }
+
     /// `.mailmap` at HEAD, read at most once per process: people's addresses as they are now,
     /// for those they committed under. None when there is none (the default).
     fn mailmap(&self) -> Option<&crate::mailmap::Mailmap> {

@@ -180,6 +180,17 @@ impl RepoFacts for Repo {
             .as_ref()
     }
 
+    fn head_blobs(&self, paths: &[&str], max_bytes: u64) -> Result<Vec<Option<Vec<u8>>>, String> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.either(
+            |r| Ok(libgit::head_blobs(r, paths, max_bytes)?),
+            |c| c.head_blobs(paths, max_bytes),
+        )
+        .map_err(|e| format!("cannot read files from HEAD: {e}"))
+    }
+
     fn commit_author(&self, id: &str) -> Option<Ident> {
         self.either(|r| Ok(libgit::author(r, id)?), |c| c.author(id))
             .ok()

@@ -406,6 +406,46 @@ pub(crate) fn head_file(
     Ok(Some((entry.id().to_string(), blob.content().to_vec())))
 }
 
+/// Files of HEAD's tree by path (`a/b/c.yaml`), each looked up in the tree read once: the
+/// bytes of each blob no larger than `max_bytes` (its size is read from the object header
+/// first, so a huge one is never inflated); None for a path HEAD has no blob at, or too large.
+pub(crate) fn head_blobs(
+    repo: &Repository,
+    paths: &[&str],
+    max_bytes: u64,
+) -> Result<Vec<Option<Vec<u8>>>, git2::Error> {
+    let head = match repo.head() {
+        Ok(h) => h,
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+            return Ok(vec![None; paths.len()]);
+        }
+        Err(e) => return Err(e),
+    };
+    let tree = head.peel_to_tree()?;
+    let odb = repo.odb()?;
+    paths
+        .iter()
+        .map(|p| {
+            let entry = match tree.get_path(Path::new(p)) {
+                Ok(e) => e,
+                // A path no tree can hold (`a//b`, `../x`) is as absent as a missing one.
+                Err(e) if matches!(e.code(), ErrorCode::NotFound | ErrorCode::InvalidSpec) => {
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            };
+            if entry.kind() != Some(ObjectType::Blob) {
+                return Ok(None);
+            }
+            let (size, _) = odb.read_header(entry.id())?;
+            if size as u64 > max_bytes {
+                return Ok(None);
+            }
+            Ok(Some(repo.find_blob(entry.id())?.content().to_vec()))
+        })
+        .collect()
+}
+
 /// A commit's author.
 pub(crate) fn author(repo: &Repository, id: &str) -> Result<Option<Ident>, git2::Error> {
     let oid = Oid::from_str(id)?;

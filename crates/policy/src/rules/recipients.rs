@@ -10,7 +10,10 @@ use super::{Context, Out, patches};
 use crate::item::Item;
 use crate::maintainers::{Lookup, Maintainers, Role};
 use crate::message::Line;
-use crate::recipients::{addressed, fixes_authors, lookup_item, maintainer_now, required_lists};
+use crate::recipients::{
+    add_file_people, addressed, file_people, fixes_authors, lookup_item, maintainer_now, reaches,
+    required_lists,
+};
 use crate::repo::MaintainersAt;
 
 const TO_CMD: &str = "git config sendemail.toCmd 'bpf-policy recipients --to'";
@@ -126,17 +129,41 @@ pub(super) fn maintainers_list(items: &[Item], cx: &Context<'_>, out: &mut Out<'
 /// maintainers-cc: its definition (documentation and default severity) and check.
 pub(super) static MAINTAINERS_CC: Rule = rule!(RuleId::MaintainersCc, Warning, Check::Series(maintainers_cc), repo: true,
     section: Q_LIST,
-    summary: "a maintainer (M:) of a MAINTAINERS entry covering the patch is in neither To nor Cc",
+    summary: "a maintainer (M:) of a MAINTAINERS entry covering the patch, or someone a touched .yaml file names, is in neither To nor Cc",
     explanation: "Cc the maintainers of every subsystem the patch changes, as MAINTAINERS at HEAD \
-names them (the same entries as maintainers-list). A Cc: line in the message counts. `bpf-policy \
-recipients --cc` prints maintainers, reviewers and Fixes: authors; as git's sendemail.ccCmd it adds \
+names them (the same entries as maintainers-list), and the people named in the .yaml files it \
+touches (a devicetree binding's maintainers: list, read from HEAD's tree), as get_maintainer.pl \
+does. A Cc: line in the message counts. `bpf-policy recipients --cc` prints maintainers, \
+reviewers, the people named in .yaml files and Fixes: authors; as git's sendemail.ccCmd it adds \
 them to each patch.",
     bad: "Cc: (nobody)   (patch changes net/core/filter.c)",
     good: "Cc: \"David S. Miller\" <davem@davemloft.net>, Eric Dumazet <edumazet@google.com>, ...");
 
 /// maintainers-cc
 pub(super) fn maintainers_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>) {
-    for j in judged(items, cx, out, false) {
+    let Some(repo) = cx.repo else { return };
+    let mut judged = judged(items, cx, out, false);
+    // The .yaml files of every patch, read in one question.
+    let named = match file_people(repo, judged.iter().filter_map(|j| j.found.as_ref())) {
+        Ok(named) => named,
+        Err(why) => {
+            if let Some(first) = judged.first() {
+                out.fail(
+                    first.item,
+                    Some(&first.item.subject_line()),
+                    format!("the people named in the patch's .yaml files could not be read: {why}"),
+                    Some("check that HEAD's tree can be read (`git ls-tree -r HEAD`)".into()),
+                );
+            }
+            Vec::new()
+        }
+    };
+    for j in &mut judged {
+        if let Some(found) = j.found.as_mut() {
+            add_file_people(repo, found, &named);
+        }
+    }
+    for j in judged {
         // One finding per entry, naming everyone of it who is missing.
         let Some(found) = &j.found else { continue };
         let mut by_entry: Vec<(&str, String, Vec<&str>)> = Vec::new();
@@ -157,15 +184,34 @@ pub(super) fn maintainers_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>
                 None => by_entry.push((&p.entry, p.via.to_string(), vec![&p.display])),
             }
         }
-        for (entry, via, who) in by_entry {
+        // The people a touched .yaml file names (a binding's maintainers), one finding per
+        // file; an address .mailmap maps to theirs counts.
+        let mut by_file: Vec<(&str, Vec<&str>)> = Vec::new();
+        for p in found.people.iter().filter(|p| p.role == Role::InFile) {
+            if reaches(repo, &j.to, &p.email) {
+                continue;
+            }
+            match by_file.iter_mut().find(|(f, _)| *f == p.entry) {
+                Some((_, who)) => who.push(&p.display),
+                None => by_file.push((&p.entry, vec![&p.display])),
+            }
+        }
+        let missing = by_entry
+            .into_iter()
+            .map(|(entry, via, who)| {
+                let s = if who.len() > 1 { "s" } else { "" };
+                (format!("maintainer{s} of {entry} (for {via})"), who)
+            })
+            .chain(
+                by_file
+                    .into_iter()
+                    .map(|(file, who)| (format!("named in {file}"), who)),
+            );
+        for (why, who) in missing {
             out.fail(
                 j.item,
                 Some(&recipients_line(j.item)),
-                format!(
-                    "not in To: or Cc:, maintainer{} of {entry} (for {via}): {}",
-                    if who.len() > 1 { "s" } else { "" },
-                    who.join(", ")
-                ),
+                format!("not in To: or Cc:, {why}: {}", who.join(", ")),
                 Some(format!(
                     "git send-email --cc='{}' ...; or let git add them for each patch: {CC_CMD}",
                     who.join("' --cc='")
@@ -270,6 +316,9 @@ F:\t*/
         unreadable: bool,
         asked: Cell<usize>,
         mailmap: Option<crate::mailmap::Mailmap>,
+        /// HEAD's files by path; None: the tree cannot be read.
+        head: Option<Vec<(&'static str, &'static str)>>,
+        blobs_asked: Cell<usize>,
     }
 
     impl RepoFacts for Fake {
@@ -310,6 +359,18 @@ F:\t*/
         fn mailmap(&self) -> Option<&crate::mailmap::Mailmap> {
             self.mailmap.as_ref()
         }
+        fn head_blobs(&self, paths: &[&str], _max: u64) -> Result<Vec<Option<Vec<u8>>>, String> {
+            self.blobs_asked.set(self.blobs_asked.get() + 1);
+            let head = self.head.as_ref().ok_or("the tree object is missing")?;
+            Ok(paths
+                .iter()
+                .map(|p| {
+                    head.iter()
+                        .find(|(f, _)| f == p)
+                        .map(|(_, t)| t.as_bytes().to_vec())
+                })
+                .collect())
+        }
     }
 
     fn fake() -> Fake {
@@ -318,8 +379,20 @@ F:\t*/
             unreadable: false,
             asked: Cell::new(0),
             mailmap: None,
+            head: Some(vec![(BINDING, BINDING_TEXT)]),
+            blobs_asked: Cell::new(0),
         }
     }
+
+    const BINDING: &str = "Documentation/devicetree/bindings/net/acme,foo.yaml";
+    const BINDING_TEXT: &str = "\
+title: ACME Foo
+
+maintainers:
+  - Jane Doe <jane@example.org>
+  - José García <jose@example.es>
+  - Jakub Kicinski <kuba@other.example>
+";
 
     fn email(subject: &str, headers: &str, trailers: &str, files: &[&str]) -> Item {
         let mut diff = String::new();
@@ -397,6 +470,95 @@ F:\t*/
         assert!(
             !d[0].message.contains("torvalds"),
             "THE REST's maintainer is never asked for"
+        );
+    }
+
+    #[test]
+    fn people_a_touched_binding_names_belong_in_cc() {
+        let r = fake();
+        let files = &["net/core/dev.c", BINDING];
+        let to = "To: netdev@vger.kernel.org\n";
+        let cc = "Cc: davem@davemloft.net\nCc: kuba@kernel.org\n";
+        let item = email("[PATCH net-next] net: acme: x", to, cc, files);
+        let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
+        assert_eq!(d.len(), 1, "{d:?}");
+        // Jakub is in MAINTAINERS already: get_maintainer.pl drops his second address.
+        assert_eq!(
+            d[0].message,
+            format!(
+                "not in To: or Cc:, named in {BINDING}: Jane Doe <jane@example.org>, \"José García\" <jose@example.es>"
+            )
+        );
+        let all = format!("{cc}Cc: jane@example.org\nCc: JOSE@example.es\n");
+        let ok = email("[PATCH net-next] net: acme: x", to, &all, files);
+        assert!(run(&[ok], &r, RuleId::MaintainersCc).is_empty());
+        // Without the binding in the patch, nobody is read.
+        let r = fake();
+        let plain = email("[PATCH net-next] net: x", to, cc, &["net/core/dev.c"]);
+        assert!(run(&[plain], &r, RuleId::MaintainersCc).is_empty());
+        assert_eq!(r.blobs_asked.get(), 0);
+    }
+
+    #[test]
+    fn bindings_of_a_series_are_read_at_once() {
+        let r = fake();
+        let p = |n: usize| {
+            email(
+                &format!("[PATCH net-next {n}/2] net: acme: x"),
+                "To: netdev@vger.kernel.org\n",
+                "",
+                &[BINDING, "net/core/dev.c"],
+            )
+        };
+        let d = run(&[p(1), p(2)], &r, RuleId::MaintainersCc);
+        assert_eq!(
+            d.iter().filter(|d| d.message.contains("named in")).count(),
+            2,
+            "{d:?}"
+        );
+        assert_eq!(r.blobs_asked.get(), 1);
+    }
+
+    #[test]
+    fn a_binding_named_person_under_an_old_address_counts() {
+        let mut r = fake();
+        r.mailmap = Some(crate::mailmap::Mailmap::parse(
+            "Jane Doe <jane@new.example.org> <jane@example.org>\n",
+        ));
+        let files = &["net/core/dev.c", BINDING];
+        let to = "To: netdev@vger.kernel.org\n";
+        let cc = "Cc: davem@davemloft.net\nCc: kuba@kernel.org\nCc: jose@example.es\n";
+        let item = email("[PATCH net-next] net: acme: x", to, cc, files);
+        let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.ends_with("Jane Doe <jane@new.example.org>"),
+            "{}",
+            d[0].message
+        );
+        for old_or_new in ["jane@example.org", "jane@new.example.org"] {
+            let cc = format!("{cc}Cc: {old_or_new}\n");
+            let item = email("[PATCH net-next] net: acme: x", to, &cc, files);
+            assert!(run(&[item], &r, RuleId::MaintainersCc).is_empty());
+        }
+    }
+
+    #[test]
+    fn an_unreadable_tree_is_said() {
+        let r = Fake {
+            head: None,
+            ..fake()
+        };
+        let item = email(
+            "[PATCH net-next] net: acme: x",
+            "To: netdev@vger.kernel.org\n",
+            "",
+            &[BINDING],
+        );
+        let d = run(&[item], &r, RuleId::MaintainersCc);
+        assert!(
+            d.iter().any(|d| d.message.contains("could not be read")),
+            "{d:?}"
         );
     }
 

@@ -190,6 +190,90 @@ impl GitCmd {
             .collect())
     }
 
+    /// Files of HEAD's tree by path, in two processes whatever their number: one
+    /// `cat-file --batch-check` for every path's blob and size, one `cat-file --batch` for
+    /// the blobs no larger than `max_bytes` (a larger one is never inflated). None for a path
+    /// HEAD has no blob at (or an unborn HEAD), or too large.
+    pub fn head_blobs(
+        &self,
+        paths: &[&str],
+        max_bytes: u64,
+    ) -> Result<Vec<Option<Vec<u8>>>, RepoError> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut input = String::new();
+        for p in paths {
+            input.push_str("HEAD:");
+            input.push_str(p);
+            input.push('\n');
+        }
+        let check = [
+            "cat-file",
+            "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+        ];
+        let out = self.run_ok(&check, Some(input.as_bytes()))?;
+        // `<id> blob <size>`, or `HEAD:<path> missing` (the path may hold spaces).
+        let wanted: Vec<Option<String>> = lines(&out)
+            .map(|l| {
+                let w: Vec<&str> = l.split(' ').collect();
+                match w.as_slice() {
+                    [id, "blob", size] => size
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|s| *s <= max_bytes)
+                        .map(|_| (*id).to_owned()),
+                    _ => None,
+                }
+            })
+            .collect();
+        if wanted.len() != paths.len() {
+            return Err(RepoError::Git {
+                args: check.join(" "),
+                dir: self.git_dir.clone(),
+                stderr: format!("{} answers for {} paths", wanted.len(), paths.len()),
+            });
+        }
+        let ids: Vec<&str> = wanted.iter().flatten().map(String::as_str).collect();
+        if ids.is_empty() {
+            return Ok(vec![None; paths.len()]);
+        }
+        let mut input = ids.join("\n");
+        input.push('\n');
+        let out = self.run_ok(&["cat-file", "--batch"], Some(input.as_bytes()))?;
+        // `<id> blob <size>\n<bytes>\n` for each, in the order asked.
+        let mut contents = Vec::with_capacity(ids.len());
+        let mut rest = out.as_slice();
+        for _ in &ids {
+            let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
+                break;
+            };
+            let header = String::from_utf8_lossy(&rest[..nl]);
+            let size = header
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse::<usize>().ok())
+                .filter(|s| nl + 1 + s <= rest.len());
+            let Some(size) = size else {
+                break;
+            };
+            contents.push(rest[nl + 1..nl + 1 + size].to_vec());
+            rest = rest.get(nl + 2 + size..).unwrap_or_default();
+        }
+        if contents.len() != ids.len() {
+            return Err(RepoError::Git {
+                args: "cat-file --batch".to_owned(),
+                dir: self.git_dir.clone(),
+                stderr: format!("{} blobs read of {}", contents.len(), ids.len()),
+            });
+        }
+        let mut contents = contents.into_iter();
+        Ok(wanted
+            .into_iter()
+            .map(|w| w.and_then(|_| contents.next()))
+            .collect())
+    }
+
     /// HEAD's `MAINTAINERS` blob: its id and bytes; None when HEAD is unborn or has none.
     pub fn head_maintainers(&self) -> Result<Option<(String, Vec<u8>)>, RepoError> {
         self.head_file("MAINTAINERS")
