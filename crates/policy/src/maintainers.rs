@@ -1384,6 +1384,55 @@ F:\t*/
     }
 
     #[test]
+    fn people_in_files_come_after_and_never_twice() {
+        let m = Maintainers::parse(FILE);
+        let mut l = m.lookup_files(&["kernel/bpf/core.c".to_owned()]);
+        let before = l.people.len();
+        let written = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        l.add_in_file(
+            &[
+                (
+                    "b.yaml",
+                    written(&[
+                        "Later File <later@example.org>",
+                        "Ann Other <ann@example.org>",
+                    ]),
+                ),
+                (
+                    "a.yaml",
+                    written(&[
+                        // In use: MAINTAINERS' name with another address, its address under
+                        // another name, the chief penguin (never printed, still in use).
+                        "Alexei Starovoitov <alexei@elsewhere.example>",
+                        "Someone Else <REV@example.org>",
+                        "Linus Torvalds <torvalds@linux-foundation.org>",
+                        "Ann Other <ann@example.org>",
+                        "ann other <ann2@example.org>",
+                        "bpf@vger.kernel.org",
+                    ]),
+                ),
+            ],
+            |d| d.replace("ann@example.org", "ann@now.example.org"),
+        );
+        let added: Vec<(&str, &str)> = l.people[before..]
+            .iter()
+            .map(|p| (p.display.as_str(), p.entry.as_str()))
+            .collect();
+        assert_eq!(
+            added,
+            [
+                ("Ann Other <ann@now.example.org>", "a.yaml"),
+                ("bpf@vger.kernel.org", "a.yaml"),
+                ("Later File <later@example.org>", "b.yaml"),
+            ]
+        );
+        assert!(l.people[before..].iter().all(|p| p.role == Role::InFile));
+        // A list printed the same way as a person is printed once.
+        assert!(l.lists.iter().all(|x| x.display != "bpf@vger.kernel.org"));
+        assert_eq!(l.files, ["kernel/bpf/core.c"]);
+    }
+
+    #[test]
     fn required_literals() {
         assert_eq!(required_literal("[^a-z]tegra"), Some("tegra"));
         assert_eq!(required_literal(r"(?:\b|_)bpf(?:\b|_)"), Some("bpf"));

@@ -79,5 +79,40 @@ def main():
                 f"Signed-off-by: A U Thor <author@example.org>\n---\n{stat}\n" + "".join(body) + "--\n2.47.0\n\n")
         with open(os.path.join(out, name + ".patch"), "w") as fh:
             fh.write(text)
+    yaml_patches(out)
+
+# Patches touching devicetree bindings: get_maintainer.pl also Cc's every address written in a
+# touched .yaml file. files/<name>/ holds each binding as the tree has it after the patch (the
+# tests give it to get_maintainer.pl in its scratch directory, and to bpf-policy as HEAD's).
+# name: (subject, [(file, status A or M)])
+YAML_CASES = {
+ "37-dt-binding-new": ("[PATCH net-next 1/2] dt-bindings: net: Add the ACME Foo 10G Ethernet controller",
+     [("Documentation/devicetree/bindings/net/acme,foo-eth.yaml", "A")]),
+ "38-dt-binding-and-driver": ("[PATCH net-next] net: mdio: acme-bar: Support the PCS clock",
+     [("Documentation/devicetree/bindings/net/acme,bar-mdio.yaml", "M"),
+      ("Documentation/devicetree/bindings/net/pcs/acme,bar-pcs.yaml", "M"),
+      ("drivers/net/mdio/mdio-acme-bar.c", "M")]),
+}
+
+def yaml_patches(out):
+    for name, (subject, files) in YAML_CASES.items():
+        body = []
+        for f, st in files:
+            path = os.path.join(HERE, "files", name, f)
+            if st == "A":
+                with open(path, encoding="utf-8") as fh:
+                    lines = fh.read().splitlines()
+                body.append(f"diff --git a/{f} b/{f}\nnew file mode 100644\nindex 0000000..6666666\n--- /dev/null\n+++ b/{f}\n@@ -0,0 +1,{len(lines)} @@\n" + "".join(f"+{l}\n" for l in lines))
+            elif f.endswith(".yaml"):
+                body.append(f"diff --git a/{f} b/{f}\nindex 7777777..8888888 100644\n--- a/{f}\n+++ b/{f}\n@@ -14,6 +14,8 @@ properties:\n   compatible:\n     const: acme,bar\n \n+  clocks:\n+    maxItems: 1\n+\n")
+            else:
+                body.append(f"diff --git a/{f} b/{f}\nindex 4444444..5555555 100644\n--- a/{f}\n+++ b/{f}\n" + hunk("\tclk = devm_clk_get_optional_enabled(dev, NULL);"))
+        stat = diffstat([f for f, _ in files])
+        text = (f"From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n"
+                f"From: A U Thor <author@example.org>\nDate: Mon, 1 Dec 2025 10:00:00 +0000\n"
+                f"Subject: {subject}\n\nThe change explains itself in the subject; this line says why.\n\n"
+                f"Signed-off-by: A U Thor <author@example.org>\n---\n{stat}\n" + "".join(body) + "--\n2.47.0\n\n")
+        with open(os.path.join(out, name + ".patch"), "w", encoding="utf-8") as fh:
+            fh.write(text)
 
 main()

@@ -15,6 +15,9 @@ for p in "$here"/patches/*.patch; do
             d=$(dirname "$f")
             [ "$d" = . ] || mkdir -p "$scratch/$d"
         done
+    # The .yaml files the patch touches, as the tree has them: get_maintainer.pl Cc's the
+    # addresses written in those that exist.
+    [ ! -d "$here/files/$name" ] || cp -R "$here/files/$name/." "$scratch/"
     (cd "$scratch" && perl "$here/get_maintainer.pl" --no-git --no-git-fallback --no-rolestats --no-tree "$p") \
         >"$here/expected/$name.txt"
     rm -rf "$scratch"
