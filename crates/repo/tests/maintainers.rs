@@ -1,5 +1,5 @@
-//! MAINTAINERS, .mailmap and commit authors through both backends: read from HEAD's tree (never the
-//! work tree), absent without one, parsed once.
+//! MAINTAINERS, .mailmap, touched files and commit authors through both backends: read from
+//! HEAD's tree (never the work tree), absent without one, parsed once.
 
 use std::error::Error;
 use std::path::Path;
@@ -59,6 +59,7 @@ fn check(init_args: &[&str], through_git: bool) -> TestResult {
         repo.facts().maintainers_parsed(),
         MaintainersAt::Absent
     ));
+    assert_eq!(repo.facts().head_blobs(&["a.yaml"], 100)?, [None]);
 
     std::fs::write(dir.join("README"), "x\n")?;
     git(dir, &["add", "."])?;
@@ -107,6 +108,48 @@ fn check(init_args: &[&str], through_git: bool) -> TestResult {
     let repo = Repo::open(dir)?;
     let now = repo.facts().mailmap().ok_or("no .mailmap")?.map(&author);
     assert_eq!(now.email, "bug@now.example.org");
+
+    // Touched files for the people they name: HEAD's blobs, in one question.
+    let binding = "Documentation/devicetree/bindings/net/acme,foo.yaml";
+    std::fs::create_dir_all(dir.join("Documentation/devicetree/bindings/net"))?;
+    std::fs::create_dir_all(dir.join("odd dir"))?;
+    std::fs::write(dir.join(binding), "maintainers:\n  - José <j@x.org>\n")?;
+    std::fs::write(dir.join("odd dir/b.yaml"), "b\n")?;
+    std::fs::write(dir.join("big.yaml"), vec![b'x'; 1024 * 1024 + 1])?;
+    git(dir, &["add", "."])?;
+    git(dir, &["commit", "-q", "-m", "Add bindings"])?;
+    std::fs::write(dir.join(binding), "work tree only\n")?;
+    std::fs::write(dir.join("new.yaml"), "not committed\n")?;
+    let repo = Repo::open(dir)?;
+    let asked = [
+        binding,
+        "missing.yaml",
+        "big.yaml",
+        "Documentation/devicetree",
+        "odd dir/b.yaml",
+        "new.yaml",
+        binding,
+    ];
+    let got = repo.facts().head_blobs(&asked, 1024 * 1024)?;
+    let text = |b: &Option<Vec<u8>>| {
+        b.as_deref()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    };
+    let got: Vec<Option<String>> = got.iter().map(text).collect();
+    let head = Some("maintainers:\n  - José <j@x.org>\n".to_owned());
+    assert_eq!(
+        got,
+        [
+            head.clone(),
+            None,
+            None,
+            None,
+            Some("b\n".to_owned()),
+            None,
+            head
+        ]
+    );
+    assert!(repo.facts().head_blobs(&[], 1)?.is_empty());
     Ok(())
 }
 
