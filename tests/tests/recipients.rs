@@ -385,3 +385,126 @@ fn mailmap_gives_the_addresses_people_read_now() -> TestResult {
     assert!(!err.contains("fixes-author-cc"), "{err}");
     Ok(())
 }
+
+/// A netdev patch touching a devicetree binding: the people its `maintainers:` names (as
+/// HEAD has the file) are warned about when missing, and `recipients --cc` adds them.
+#[test]
+fn people_a_touched_binding_names_are_warned_and_filled_in() -> TestResult {
+    let (r, _) = kernel_like()?;
+    let binding = "Documentation/devicetree/bindings/net/acme,foo-eth.yaml";
+    let vendored = workspace_root()
+        .join("tests/data/maintainers/files/37-dt-binding-new")
+        .join(binding);
+    for (f, text) in [
+        (binding, std::fs::read_to_string(vendored)?),
+        ("drivers/net/ethernet/acme/foo.c", "int foo;\n".to_owned()),
+    ] {
+        let p = r.path().join(f);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d)?;
+        }
+        std::fs::write(&p, text)?;
+    }
+    r.git(&["add", "."])?;
+    let msg = format!("net: acme: Add the Foo 10G Ethernet driver\n\n{WHY}\n\n{SOB}");
+    let out = r.cmd("git").args(["commit", "-q", "-m", &msg]).output()?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, files) = r.format_patch(&["--subject-prefix=PATCH net-next", "-1"])?;
+    let patch = files
+        .into_iter()
+        .next()
+        .ok_or("format-patch wrote nothing")?;
+    // A work-tree edit is not what the patch was made from.
+    let p = r.path().join(binding);
+    let head = std::fs::read_to_string(&p)?;
+    std::fs::write(
+        &p,
+        head.replace(
+            "maintainers:\n",
+            "maintainers:\n  - Work Tree <wt@example.org>\n",
+        ),
+    )?;
+
+    let bin = r.home.path().join(".local/bin/bpf-policy");
+    let recipients = |args: &[&str]| {
+        r.cmd(&bin)
+            .arg("recipients")
+            .args(args)
+            .arg(&patch)
+            .output()
+    };
+    let to = stdout(&recipients(&["--to"])?);
+    let cc = stdout(&recipients(&["--cc"])?);
+    let named = [
+        "\"María García-Núñez\" <jm.garcia@acme.example>",
+        "\"J. R. Hartley\" <jr.hartley@acme.example>",
+        "\"O'Brien-Ní Bhriain\" <zoe@acme.example>",
+        "go to <support@acme.example>",
+    ];
+    // After MAINTAINERS' people, in the file's order; those MAINTAINERS names already
+    // (Krzysztof Kozlowski, Andrew Lunn under other addresses) once.
+    let cc_lines: Vec<&str> = cc.lines().collect();
+    let at = cc_lines
+        .iter()
+        .position(|l| *l == named[0])
+        .ok_or(format!("{cc}"))?;
+    assert_eq!(&cc_lines[at..], named, "{cc}");
+    assert!(
+        cc_lines[..at].contains(&"Rob Herring <robh@kernel.org>"),
+        "{cc}"
+    );
+    assert!(
+        !cc.contains("krzk@kernel.org") && !cc.contains("andrew@lunn.ch"),
+        "{cc}"
+    );
+    assert!(!cc.contains("wt@example.org"), "{cc}");
+    assert!(!to.contains("acme.example"), "{to}");
+
+    // Every list addressed, nobody in Cc: maintainers-cc names the binding's people.
+    let (script, log) = smtp_script(&r)?;
+    let mut opts = vec!["--suppress-cc=all".to_owned()];
+    opts.extend(to.lines().map(|l| format!("--to={l}")));
+    let mut opts: Vec<&str> = opts.iter().map(String::as_str).collect();
+    let out = send(&r, &script, &[], &opts, &patch)?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let warning = format!(
+        "not in To: or Cc:, named in {binding}: {}",
+        named.join(", ")
+    );
+    assert!(
+        err.contains("maintainers-cc") && err.contains(&warning),
+        "{warning}\nnot in:\n{err}"
+    );
+    assert_eq!(mails(&log)?.len(), 1);
+
+    // With git asking bpf-policy for the Cc's, they are all there and nothing is warned.
+    // (--suppress-cc=all would drop what ccCmd gives too.)
+    std::fs::remove_file(r.path().join(".git/bpf-policy/sent.log"))?;
+    opts[0] = "--suppress-cc=self";
+    let out = send(
+        &r,
+        &script,
+        &["sendemail.ccCmd=bpf-policy recipients --cc"],
+        &opts,
+        &patch,
+    )?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("maintainers-cc"), "{err}");
+    let sent = mails(&log)?;
+    let last = sent
+        .iter()
+        .find(|m| m.contains("zoe@acme.example"))
+        .ok_or("no mail with the binding's people")?;
+    let h = headers(last);
+    for addr in [
+        "jm.garcia@acme.example",
+        "jr.hartley@acme.example",
+        "zoe@acme.example",
+        "support@acme.example",
+    ] {
+        assert!(h.contains(addr), "{addr} missing from:\n{h}");
+    }
+    Ok(())
+}
