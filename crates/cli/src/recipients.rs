@@ -127,9 +127,12 @@ fn addresses(args: &RecipientsArgs) -> Result<Vec<String>, String> {
         MaintainersAt::Unreadable(why) => return Err(why.to_owned()),
     };
     let mut found = m.lookup(&texts);
-    // The people the touched .yaml files name, after MAINTAINERS' (HEAD's tree, like it).
-    let named = file_people(facts, [&found])?;
-    add_file_people(facts, &mut found, &named);
+    // The people the touched .yaml files name, after MAINTAINERS' (HEAD's tree, like it);
+    // not read for the lists alone.
+    if !args.to {
+        let named = file_people(facts, [&found])?;
+        add_file_people(facts, &mut found, &named);
+    }
     // As get_maintainer.pl prints them: each address as .mailmap names its owner now.
     let mut people: Vec<String> = found
         .people

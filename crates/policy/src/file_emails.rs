@@ -13,32 +13,23 @@ use regex::Regex;
 
 use crate::maintainers::{format_email, parse_email};
 
+/// A pattern written here (the unit tests compile every one).
+fn constant(pattern: &str) -> Regex {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(pattern).unwrap()
+}
+
 /// get_maintainer.pl's candidate: name-like characters, then an address, in brackets or not.
 /// Its `\p{L}` matters: kernel people write their names with accents.
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::unwrap_used)]
-    Regex::new(
-        r#"[\p{L}"' ,.+-]*\s*,*\s*[(<{]?[A-Za-z0-9_.+-]+@[A-Za-z0-9.-]+\.[A-Za-z0-9]+[)>}]?"#,
-    )
-    .unwrap()
+    constant(r#"[\p{L}"' ,.+-]*\s*,*\s*[(<{]?[A-Za-z0-9_.+-]+@[A-Za-z0-9.-]+\.[A-Za-z0-9]+[)>}]?"#)
 });
-
 /// The address in a candidate, with the bracket around it if any (rewritten as `<addr>`).
-static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::unwrap_used)]
-    Regex::new(r"[(<{]?([A-Za-z0-9_.+-]+@[A-Za-z0-9.-]+)[)>}]?").unwrap()
-});
-
+static ADDRESS: LazyLock<Regex> =
+    LazyLock::new(|| constant(r"[(<{]?([A-Za-z0-9_.+-]+@[A-Za-z0-9.-]+)[)>}]?"));
 /// What splits a name into words: anything but a letter, `'`, `,`, `.`, `+` and `-`.
-static NOT_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::unwrap_used)]
-    Regex::new(r"[^\p{L}',.+-]").unwrap()
-});
-
-static LETTER: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::unwrap_used)]
-    Regex::new(r"\p{L}").unwrap()
-});
+static NOT_NAME: LazyLock<Regex> = LazyLock::new(|| constant(r"[^\p{L}',.+-]"));
+static LETTER: LazyLock<Regex> = LazyLock::new(|| constant(r"\p{L}"));
 
 /// Whether get_maintainer.pl reads the addresses in this touched file: every `*.yaml` file
 /// (MAINTAINERS itself aside, which never ends so).

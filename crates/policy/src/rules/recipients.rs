@@ -473,13 +473,21 @@ maintainers:
         );
     }
 
+    /// A netdev patch touching [`BINDING`], with NETWORKING's maintainers and `more` in Cc.
+    fn binding_patch(more: &str) -> Item {
+        netdev_patch(more, &["net/core/dev.c", BINDING])
+    }
+
+    fn netdev_patch(more: &str, files: &[&str]) -> Item {
+        let cc = format!("Cc: davem@davemloft.net\nCc: kuba@kernel.org\n{more}");
+        let to = "To: netdev@vger.kernel.org\n";
+        email("[PATCH net-next] net: acme: x", to, &cc, files)
+    }
+
     #[test]
     fn people_a_touched_binding_names_belong_in_cc() {
         let r = fake();
-        let files = &["net/core/dev.c", BINDING];
-        let to = "To: netdev@vger.kernel.org\n";
-        let cc = "Cc: davem@davemloft.net\nCc: kuba@kernel.org\n";
-        let item = email("[PATCH net-next] net: acme: x", to, cc, files);
+        let item = binding_patch("");
         let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
         assert_eq!(d.len(), 1, "{d:?}");
         // Jakub is in MAINTAINERS already: get_maintainer.pl drops his second address.
@@ -489,12 +497,11 @@ maintainers:
                 "not in To: or Cc:, named in {BINDING}: Jane Doe <jane@example.org>, \"José García\" <jose@example.es>"
             )
         );
-        let all = format!("{cc}Cc: jane@example.org\nCc: JOSE@example.es\n");
-        let ok = email("[PATCH net-next] net: acme: x", to, &all, files);
+        let ok = binding_patch("Cc: jane@example.org\nCc: JOSE@example.es\n");
         assert!(run(&[ok], &r, RuleId::MaintainersCc).is_empty());
         // Without the binding in the patch, nobody is read.
         let r = fake();
-        let plain = email("[PATCH net-next] net: x", to, cc, &["net/core/dev.c"]);
+        let plain = netdev_patch("", &["net/core/dev.c"]);
         assert!(run(&[plain], &r, RuleId::MaintainersCc).is_empty());
         assert_eq!(r.blobs_asked.get(), 0);
     }
@@ -520,41 +527,12 @@ maintainers:
     }
 
     #[test]
-    fn a_binding_named_person_under_an_old_address_counts() {
-        let mut r = fake();
-        r.mailmap = Some(crate::mailmap::Mailmap::parse(
-            "Jane Doe <jane@new.example.org> <jane@example.org>\n",
-        ));
-        let files = &["net/core/dev.c", BINDING];
-        let to = "To: netdev@vger.kernel.org\n";
-        let cc = "Cc: davem@davemloft.net\nCc: kuba@kernel.org\nCc: jose@example.es\n";
-        let item = email("[PATCH net-next] net: acme: x", to, cc, files);
-        let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
-        assert_eq!(d.len(), 1, "{d:?}");
-        assert!(
-            d[0].message.ends_with("Jane Doe <jane@new.example.org>"),
-            "{}",
-            d[0].message
-        );
-        for old_or_new in ["jane@example.org", "jane@new.example.org"] {
-            let cc = format!("{cc}Cc: {old_or_new}\n");
-            let item = email("[PATCH net-next] net: acme: x", to, &cc, files);
-            assert!(run(&[item], &r, RuleId::MaintainersCc).is_empty());
-        }
-    }
-
-    #[test]
     fn an_unreadable_tree_is_said() {
         let r = Fake {
             head: None,
             ..fake()
         };
-        let item = email(
-            "[PATCH net-next] net: acme: x",
-            "To: netdev@vger.kernel.org\n",
-            "",
-            &[BINDING],
-        );
+        let item = binding_patch("");
         let d = run(&[item], &r, RuleId::MaintainersCc);
         assert!(
             d.iter().any(|d| d.message.contains("could not be read")),
@@ -612,7 +590,8 @@ maintainers:
         let mut r = fake();
         r.mailmap = Some(crate::mailmap::Mailmap::parse(
             "Bug Author <bug@new.example.org> <bug.author@example.org>\n\
-             David Miller <davem@new.example.org> <davem@davemloft.net>\n",
+             David Miller <davem@new.example.org> <davem@davemloft.net>\n\
+             Jane Doe <jane@new.example.org> <jane@example.org>\n",
         ));
         let fix = |cc: &str| {
             email(
@@ -646,6 +625,17 @@ maintainers:
         );
         let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
         assert!(d.is_empty(), "{d:?}");
+        // So is one a touched binding names, under either address.
+        let jose = "Cc: jose@example.es\n";
+        let d = run(&[binding_patch(jose)], &r, RuleId::MaintainersCc);
+        assert!(
+            d.len() == 1 && d[0].message.ends_with("Jane Doe <jane@new.example.org>"),
+            "{d:?}"
+        );
+        for old_or_new in ["jane@example.org", "jane@new.example.org"] {
+            let item = binding_patch(&format!("{jose}Cc: {old_or_new}\n"));
+            assert!(run(&[item], &r, RuleId::MaintainersCc).is_empty());
+        }
         r.mailmap = None;
         let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
         assert!(d.iter().any(|d| d.message.contains("davem")), "{d:?}");
