@@ -66,22 +66,49 @@ impl ScopeDecision {
 /// starts with one of these (`BPF [GENERAL]`, `NETWORKING DRIVERS`, `XDP (eXpress Data Path)`).
 pub const OUR_ENTRIES: &[&str] = &["BPF", "NETWORKING", "XDP"];
 
+/// Our entries, as the repository keeps them apart or as picked from the whole file here.
+enum Entries<'a> {
+    Kept(&'a Maintainers),
+    Picked(Maintainers),
+}
+
+impl std::ops::Deref for Entries<'_> {
+    type Target = Maintainers;
+    fn deref(&self) -> &Maintainers {
+        match self {
+            Entries::Kept(m) => m,
+            Entries::Picked(m) => m,
+        }
+    }
+}
+
 /// What scope detection knows of our entries: from the repository's MAINTAINERS, or the
 /// built-in list of paths when it has none (or none of our entries).
-struct Ours {
+struct Ours<'a> {
     /// Our entries, matched as get_maintainer.pl matches them.
-    entries: Maintainers,
+    entries: Entries<'a>,
     /// Their `M:` and `L:` addresses, lower-cased.
     addresses: Vec<String>,
     /// Where they come from, for `--verbose`.
     whose: String,
 }
 
-impl Ours {
-    fn read(maintainers: MaintainersAt<'_>) -> Ours {
+impl<'a> Ours<'a> {
+    /// From the whole of MAINTAINERS.
+    #[cfg(test)]
+    fn read(maintainers: MaintainersAt<'a>) -> Ours<'a> {
+        Ours::from(maintainers, false)
+    }
+
+    /// From what the repository says: our entries alone when `named`, else the whole file.
+    fn from(maintainers: MaintainersAt<'a>, named: bool) -> Ours<'a> {
         let unreadable = match maintainers {
             MaintainersAt::Parsed(m) => {
-                let entries = m.named(OUR_ENTRIES);
+                let entries = if named {
+                    Entries::Kept(m)
+                } else {
+                    Entries::Picked(m.named(OUR_ENTRIES))
+                };
                 if !entries.is_empty() {
                     let addresses = entries
                         .addresses()
@@ -107,7 +134,7 @@ impl Ours {
             text.push('\n');
         }
         Ours {
-            entries: Maintainers::parse(&text),
+            entries: Entries::Picked(Maintainers::parse(&text)),
             addresses: Vec::new(),
             whose: match unreadable {
                 Some(why) => {
@@ -122,7 +149,7 @@ impl Ours {
 /// Decides scope for the items of one check, reading MAINTAINERS at most once.
 pub struct Scoper<'a> {
     cx: &'a Context<'a>,
-    ours: OnceCell<Ours>,
+    ours: OnceCell<Ours<'a>>,
 }
 
 impl std::fmt::Debug for Scoper<'_> {
@@ -140,14 +167,15 @@ impl<'a> Scoper<'a> {
         }
     }
 
-    /// Our entries, read from MAINTAINERS on first need.
-    fn ours(&self) -> &Ours {
-        self.ours.get_or_init(|| {
-            Ours::read(
-                self.cx
-                    .repo
-                    .map_or(MaintainersAt::Absent, |r| r.maintainers_parsed()),
-            )
+    /// Our entries, read from MAINTAINERS on first need: as the repository keeps them
+    /// apart when it does (no need to read the whole file), else picked from the whole file.
+    fn ours(&self) -> &Ours<'a> {
+        self.ours.get_or_init(|| match self.cx.repo {
+            None => Ours::from(MaintainersAt::Absent, false),
+            Some(r) => match r.our_entries() {
+                Some(named) => Ours::from(named, true),
+                None => Ours::from(r.maintainers_parsed(), false),
+            },
         })
     }
 

@@ -24,6 +24,7 @@ mod gitcmd;
 mod infer;
 mod libgit;
 mod open;
+mod ours_cache;
 mod pending;
 mod push;
 mod range;
@@ -72,6 +73,11 @@ pub struct Repo {
     /// asks only when the last email of the series arrives), and indexed only when a
     /// question needs the whole file (scope detection reads only our entries).
     maintainers_parsed: OnceCell<Result<Option<Maintainers>, String>>,
+    /// The id of HEAD's MAINTAINERS blob (its tree entry; the blob is not read for it).
+    maintainers_id: OnceCell<Result<Option<String>, String>>,
+    /// Our entries of MAINTAINERS for scope detection, from the cache when it has this
+    /// MAINTAINERS version (see `ours_cache`), and what became of the cache, for `--verbose`.
+    our_entries: OnceCell<(Result<Option<Maintainers>, String>, Option<String>)>,
     /// Set by the commit-msg hook: the commit git is making, whose files rules may ask for.
     pending: Option<PendingCommit>,
     pending_files: OnceCell<Result<Vec<FileChange>, String>>,

@@ -375,10 +375,9 @@ pub(crate) fn first_parent_messages(
     Ok(out)
 }
 
-/// HEAD's `MAINTAINERS` blob: its id and bytes; None when HEAD is unborn or has none.
-pub(crate) fn head_maintainers(
-    repo: &Repository,
-) -> Result<Option<(String, Vec<u8>)>, git2::Error> {
+/// The id of HEAD's `MAINTAINERS` blob, read from HEAD's tree without inflating the blob;
+/// None when HEAD is unborn or has none.
+pub(crate) fn head_maintainers_id(repo: &Repository) -> Result<Option<String>, git2::Error> {
     let head = match repo.head() {
         Ok(h) => h,
         Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
@@ -393,8 +392,12 @@ pub(crate) fn head_maintainers(
     if entry.kind() != Some(ObjectType::Blob) {
         return Ok(None);
     }
-    let blob = repo.find_blob(entry.id())?;
-    Ok(Some((entry.id().to_string(), blob.content().to_vec())))
+    Ok(Some(entry.id().to_string()))
+}
+
+/// A blob's bytes, by its full id.
+pub(crate) fn blob(repo: &Repository, id: &str) -> Result<Vec<u8>, git2::Error> {
+    Ok(repo.find_blob(Oid::from_str(id)?)?.content().to_vec())
 }
 
 /// A commit's author.

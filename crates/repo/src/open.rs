@@ -116,6 +116,8 @@ impl Repo {
             pending: None,
             pending_files: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
+            maintainers_id: OnceCell::new(),
+            our_entries: OnceCell::new(),
         })
     }
 
@@ -133,6 +135,8 @@ impl Repo {
             pending: None,
             pending_files: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
+            maintainers_id: OnceCell::new(),
+            our_entries: OnceCell::new(),
         })
     }
 }

@@ -190,8 +190,9 @@ impl GitCmd {
             .collect())
     }
 
-    /// HEAD's `MAINTAINERS` blob: its id and bytes; None when HEAD is unborn or has none.
-    pub fn head_maintainers(&self) -> Result<Option<(String, Vec<u8>)>, RepoError> {
+    /// The id of HEAD's `MAINTAINERS` blob (from `ls-tree`, which does not read the blob);
+    /// None when HEAD is unborn or has none.
+    pub fn head_maintainers_id(&self) -> Result<Option<String>, RepoError> {
         let args = ["ls-tree", "-z", "HEAD", "--", "MAINTAINERS"];
         let out = self.run(&args, None)?;
         if !out.status.success() {
@@ -207,18 +208,18 @@ impl GitCmd {
         }
         // `<mode> blob <id>\tMAINTAINERS\0`
         let text = String::from_utf8_lossy(&out.stdout);
-        let Some(id) = text
+        Ok(text
             .split('\t')
             .next()
             .and_then(|meta| {
                 let f: Vec<&str> = meta.split(' ').collect();
                 (f.get(1) == Some(&"blob")).then(|| f.get(2).map(|s| s.to_string()))
             })
-            .flatten()
-        else {
-            return Ok(None);
-        };
-        let bytes = self.run_ok(&["cat-file", "blob", id.as_str()], None)?;
-        Ok(Some((id, bytes)))
+            .flatten())
+    }
+
+    /// A blob's bytes, by its full id.
+    pub fn blob(&self, id: &str) -> Result<Vec<u8>, RepoError> {
+        self.run_ok(&["cat-file", "blob", id], None)
     }
 }
