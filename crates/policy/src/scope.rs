@@ -328,6 +328,67 @@ mod tests {
         assert!(unreadable.entries.first_covered(&["net/x.c"]).is_some());
     }
 
+    /// A repository that keeps our entries apart from the whole file (as the git-backed one
+    /// does with its cache): scope goes by the entries kept apart.
+    struct KeptApart {
+        whole: Maintainers,
+        ours: Option<Maintainers>,
+    }
+
+    impl crate::repo::RepoFacts for KeptApart {
+        fn resolve_all(&self, ids: &[&str]) -> Vec<crate::repo::Resolved> {
+            ids.iter()
+                .map(|_| crate::repo::Resolved::Missing(String::new()))
+                .collect()
+        }
+        fn ancestors(&self, q: &[crate::repo::AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            vec![None; q.len()]
+        }
+        fn release_tags(&self) -> Vec<String> {
+            Vec::new()
+        }
+        fn maintainers_parsed(&self) -> MaintainersAt<'_> {
+            MaintainersAt::Parsed(&self.whole)
+        }
+        fn our_entries(&self) -> Option<MaintainersAt<'_>> {
+            self.ours.as_ref().map(MaintainersAt::Parsed)
+        }
+    }
+
+    #[test]
+    fn entries_kept_apart_are_used_as_they_are() {
+        let touching = |path: &str| {
+            let mut item = Item::from_message(
+                "msg",
+                b"ext4: Fix x\n\nBody.\n",
+                &crate::message::ParseOptions::default(),
+            );
+            item.files = Some(vec![crate::item::FileChange::modified(path)]);
+            item
+        };
+        let whole = "BPF [GENERAL]\nF:\tkernel/bpf/\n\nEXT4\nF:\tfs/ext4/\n";
+        let decide = |ours: Option<&str>, path: &str| {
+            let repo = KeptApart {
+                whole: Maintainers::parse(whole),
+                ours: ours.map(Maintainers::parse),
+            };
+            let cx = Context {
+                tree: None,
+                repo: Some(&repo),
+                whole_send: false,
+                send: None,
+            };
+            classify(&touching(path), &cx).in_scope
+        };
+        // None kept apart: picked from the whole file.
+        assert!(decide(None, "kernel/bpf/core.c"));
+        assert!(!decide(None, "fs/ext4/inode.c"));
+        // Kept apart: those, not the whole file's (which would say otherwise).
+        let kept = "BPF [GENERAL]\nF:\tfs/ext4/\n";
+        assert!(decide(Some(kept), "fs/ext4/inode.c"));
+        assert!(!decide(Some(kept), "kernel/bpf/core.c"));
+    }
+
     #[test]
     fn maintainers_entries_and_exclusions() {
         let text = "\
