@@ -72,7 +72,8 @@ for case in bpf ext4 bpf-tree; do
 	echo "== $case ($(git diff --cached --name-only), tree: $(git config bpf-policy.tree || echo unset))"
 	hyperfine -N -i --style none --warmup 3 --runs "$runs" --export-json "$work/$case.json" "${args[@]}" >/dev/null
 	median "$work/$case.json"
-	awk -F: '/"command"/ {c=$2} /"median"/ {gsub(/[ ,]/, "", $2); m[++n]=$2; name[n]=c} END {for (i=1; i<n; i++) printf "  %-40s %6.2fx /bin/true\n", name[i], m[i]/m[n]}' "$work/$case.json"
+	# Each median as a multiple of the last command's, /bin/true (process start alone).
+	awk -F: '/"command"/ {c=$2; gsub(/^ *"|",?$/, "", c)} /"median"/ {gsub(/[ ,]/, "", $2); m[++n]=$2; name[n]=c} END {for (i=1; i<n; i++) printf "  %-40s %6.2fx /bin/true\n", name[i], m[i]/m[n]}' "$work/$case.json"
 	if command -v valgrind >/dev/null; then
 		for i in "${!cmds[@]}"; do
 			c=${cmds[$i]}
