@@ -12,7 +12,7 @@ use bpf_policy::scope::OUR_ENTRIES;
 use bpf_policy::tree::Tree;
 
 use crate::gitcmd::GitCmd;
-use crate::{Repo, infer, libgit, ours_cache};
+use crate::{MaintainersRead, Repo, infer, libgit, ours_cache};
 
 impl Repo {
     pub(crate) fn missing_reason(&self) -> String {
@@ -28,7 +28,7 @@ impl Repo {
     }
 }
 
-fn at(read: &Result<Option<Maintainers>, String>) -> MaintainersAt<'_> {
+fn at(read: &MaintainersRead) -> MaintainersAt<'_> {
     match read {
         Ok(Some(m)) => MaintainersAt::Parsed(m),
         Ok(None) => MaintainersAt::Absent,
@@ -56,7 +56,7 @@ impl Repo {
     /// holds this MAINTAINERS version, else picked from the whole file (then kept in the
     /// cache). Any trouble with the cache only costs the read of the whole file; what
     /// happened is noted for `--verbose`.
-    fn read_our_entries(&self) -> (Result<Option<Maintainers>, String>, Option<String>) {
+    fn read_our_entries(&self) -> (MaintainersRead, Option<String>) {
         let from_whole = |note: Option<String>| match self.maintainers_parsed() {
             MaintainersAt::Parsed(m) => (Ok(Some(m.named(OUR_ENTRIES))), note),
             MaintainersAt::Absent => (Ok(None), note),
