@@ -309,3 +309,79 @@ fn b4_auto_to_cc_asks_bpf_policy() -> TestResult {
     }
     Ok(())
 }
+
+/// `.mailmap` at HEAD renames people as get_maintainer.pl does: `recipients` prints the address
+/// they read now, and fixes-author-cc takes either that one or the committed one.
+#[test]
+fn mailmap_gives_the_addresses_people_read_now() -> TestResult {
+    let (r, target) = kernel_like()?;
+    std::fs::write(
+        r.path().join(".mailmap"),
+        "# moved on\n\
+         Bug Author <bug@now.example.org> <bug.author@example.org>\n\
+         David Miller <davem@now.example.org> <davem@davemloft.net>\n",
+    )?;
+    r.git(&["add", ".mailmap"])?;
+    r.git(&["commit", "-q", "--no-verify", "-m", "Add .mailmap"])?;
+    let patch = fix(&r, &target)?;
+    let bin = r.home.path().join(".local/bin/bpf-policy");
+    let out = r
+        .cmd(&bin)
+        .args(["recipients", "--cc"])
+        .arg(&patch)
+        .output()?;
+    let cc = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for now in [
+        "Bug Author <bug@now.example.org>",
+        "David Miller <davem@now.example.org>",
+    ] {
+        assert!(cc.lines().any(|l| l == now), "{now} missing from:\n{cc}");
+    }
+    assert!(
+        !cc.contains("bug.author@example.org") && !cc.contains("davemloft"),
+        "{cc}"
+    );
+
+    // get_maintainer.pl, where perl is installed, prints the same mapped addresses.
+    let perl_ok = std::process::Command::new("perl")
+        .args(["-e", "1"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if perl_ok {
+        let out = r
+            .cmd("perl")
+            .arg(workspace_root().join("tests/data/maintainers/get_maintainer.pl"))
+            .args([
+                "--no-git",
+                "--no-git-fallback",
+                "--no-rolestats",
+                "--no-tree",
+            ])
+            .arg(&patch)
+            .output()?;
+        let theirs = stdout(&out);
+        for now in ["<bug@now.example.org>", "<davem@now.example.org>"] {
+            assert!(theirs.contains(now), "get_maintainer.pl printed:\n{theirs}");
+        }
+    }
+
+    // Sent to the committed address, the author is reached: no fixes-author-cc.
+    let (script, _log) = smtp_script(&r)?;
+    let out = send(
+        &r,
+        &script,
+        &[],
+        &[
+            "--suppress-cc=all",
+            "--to=bpf@vger.kernel.org",
+            "--to=netdev@vger.kernel.org",
+            "--cc=bug.author@example.org",
+        ],
+        &patch,
+    )?;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("fixes-author-cc"), "{err}");
+    Ok(())
+}

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use bpf_policy::maintainers::{Recipient, format_email};
 use bpf_policy::prefix::parse_subject;
-use bpf_policy::recipients::{author_of, fixes_ids_in_text, required_lists};
+use bpf_policy::recipients::{author_of, fixes_ids_in_text, maintainer_now, required_lists};
 use bpf_policy::repo::MaintainersAt;
 use bpf_policy::tree::Tree;
 use bpf_policy_repo::{Repo, Session};
@@ -124,7 +124,17 @@ fn addresses(args: &RecipientsArgs) -> Result<Vec<String>, String> {
         MaintainersAt::Unreadable(why) => return Err(why.to_owned()),
     };
     let found = m.lookup(&texts);
-    let mut people: Vec<String> = found.people.iter().map(|r| r.display.clone()).collect();
+    // As get_maintainer.pl prints them: each address as .mailmap names its owner now.
+    let mut people: Vec<String> = found
+        .people
+        .iter()
+        .map(|r| {
+            maintainer_now(facts, r).map_or_else(
+                || r.display.clone(),
+                |now| format_email(&now.name, &now.email),
+            )
+        })
+        .collect();
     let mut seen_ids = HashSet::new();
     for t in &texts {
         for id in fixes_ids_in_text(t) {

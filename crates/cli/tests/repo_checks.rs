@@ -554,3 +554,61 @@ fn check_with_sent_log_judges_reposts() -> TestResult {
     );
     Ok(())
 }
+
+/// A Fixes: target deep in a history with no commit-graph costs a walk of all of it: the
+/// check says so once and how to make it fast; with a commit-graph it says nothing.
+#[test]
+fn a_long_walk_without_a_commit_graph_suggests_one() -> TestResult {
+    use std::io::Write as _;
+    let r = Repo::new()?;
+    // 60,000 commits in one fast-import, oldest first; the first is the Fixes: target.
+    let mut stream = String::new();
+    for i in 1..=60_000u32 {
+        let msg = format!("bpf: Change {i}\n");
+        stream.push_str(&format!(
+            "commit refs/heads/master\nmark :{i}\ncommitter A <a@example.org> {} +0000\ndata {}\n{msg}\n",
+            1_600_000_000 + i,
+            msg.len()
+        ));
+    }
+    let mut child = r
+        .cmd("git")
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(stream.as_bytes())?;
+    assert!(child.wait()?.success());
+    r.git(&["reset", "-q", "--hard", "master"])?;
+    let root = r.git(&["rev-list", "--max-parents=0", "HEAD"])?;
+    let msg = message_file(
+        &r,
+        &fix_message(&format!(
+            "Fixes: {} (\"bpf: Change 1\")",
+            &root.trim()[..12]
+        )),
+    )?;
+    let out = check_json(&r, &["--as", "message", &msg])?;
+    let d = diags(&out);
+    assert_eq!(out.status.code(), Some(0), "{d:?}");
+    let notes: Vec<_> = d
+        .iter()
+        .filter(|(rule, _, _)| rule == "fixes-commit")
+        .collect();
+    assert_eq!(notes.len(), 1, "{d:?}");
+    assert_eq!(notes[0].1, "note");
+    assert!(
+        notes[0].2.contains("no commit-graph") && notes[0].2.contains("git commit-graph write"),
+        "{notes:?}"
+    );
+
+    r.git(&["commit-graph", "write", "--reachable"])?;
+    let out = check_json(&r, &["--as", "message", &msg])?;
+    let d = diags(&out);
+    assert!(d.iter().all(|(rule, _, _)| rule != "fixes-commit"), "{d:?}");
+    assert_eq!(out.status.code(), Some(0));
+    Ok(())
+}

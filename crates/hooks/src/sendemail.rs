@@ -7,7 +7,7 @@
 pub struct SendEmail {
     /// Its process id.
     pub pid: u32,
-    /// Its start time, in clock ticks after boot (/proc/<pid>/stat field 22).
+    /// Its start time, in clock ticks after boot (`/proc/<pid>/stat` field 22).
     pub start: u64,
     /// Its command line.
     pub argv: Vec<String>,

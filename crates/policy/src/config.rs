@@ -152,7 +152,7 @@ pub fn find_rule(id: &str) -> Option<&'static RuleInfo> {
 const NEAR: usize = 3;
 
 /// The rule id a mistyped `id` most likely meant: the nearest one, when it is at most
-/// [`NEAR`] edits away (case ignored). The one place every "did you mean" for a rule id comes
+/// `NEAR` edits away (case ignored). The one place every "did you mean" for a rule id comes
 /// from: git config, `-W`, `explain`.
 pub fn nearest_rule(id: &str) -> Option<&'static str> {
     let lower = id.to_ascii_lowercase();

@@ -117,10 +117,6 @@ pub struct Item {
     pub prefix: Option<SubjectPrefix>,
     /// The subject as written, prefix included (what a diagnostic on the subject shows).
     pub full_subject: String,
-    /// Text below the `---` line up to the diff (changelog, notes to maintainers), with the
-    /// 1-based line number of each line in the source. Moved here from the parsed message
-    /// (whose `notes` are left empty): one copy.
-    pub notes: Vec<Line>,
     /// Files the change touches; `None` when unknown (a bare commit message).
     pub files: Option<Vec<FileChange>>,
     /// Whether a diff was present (emails); a patch email without one is a cover letter or junk.
@@ -157,13 +153,12 @@ impl Item {
 
     /// A commit message parsed by the caller (the commit-msg hook cleans it up the way git
     /// will record it first).
-    pub fn from_parsed_message(origin: impl Into<String>, mut message: Message) -> Item {
+    pub fn from_parsed_message(origin: impl Into<String>, message: Message) -> Item {
         let is_cover = is_b4_cover(&message);
         Item {
             origin: origin.into(),
             kind: ItemKind::Message,
             full_subject: message.subject.clone(),
-            notes: std::mem::take(&mut message.notes),
             message,
             prefix: None,
             files: None,
@@ -209,6 +204,8 @@ impl Item {
     /// A patch email (or cover letter).
     pub fn from_email(origin: impl Into<String>, email: Email) -> Item {
         let (prefix, summary) = parse_subject(&email.subject);
+        // The body was split from its notes where the diff was found; the message is built
+        // from that split, not split again. The subject comes first, as in a commit.
         let mut lines = Vec::with_capacity(email.message.len() + 2);
         lines.push(Line {
             no: email.subject_line,
@@ -219,12 +216,10 @@ impl Item {
             text: String::new(),
         });
         lines.extend(email.message);
-        let mut message = Message::from_lines(lines, &CommentChar::None);
+        let mut message = Message::from_parts(lines, email.notes);
         message.lossy = email.lossy;
         let is_cover =
             prefix.as_ref().is_some_and(|p| p.number() == Some(0)) || is_b4_cover(&message);
-        let mut notes = std::mem::take(&mut message.notes);
-        notes.extend(email.notes);
         let pull_request = pull_request_of(summary).is_some();
         // Recipients are known only when the email names some (format-patch without --to
         // writes none; send-email's header file adds them later).
@@ -245,7 +240,6 @@ impl Item {
             full_subject: email.subject,
             message,
             prefix,
-            notes,
             files: Some(email.files),
             has_diff: email.has_diff,
             author: email.author,

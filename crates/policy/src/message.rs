@@ -8,6 +8,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::fixes_tag::FixesTag;
 
 /// One line of input, with its 1-based line number in the source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,24 +77,34 @@ pub struct ParseOptions {
     pub first_line: usize,
 }
 
-/// A parsed commit message.
+/// A parsed commit message. Its text is held once, in [`Message::lines`]; the body is a range
+/// of them, and trailers and `Fixes:` tags are read once here for every rule to share.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Message {
     /// The subject: the first paragraph, folded to one line as `git log --format=%s` does.
     pub subject: String,
     /// Line number of the subject's first line (0 when there is no subject).
     pub subject_line: usize,
-    /// Body lines between the subject and the trailer block, blank edges trimmed.
-    pub body: Vec<Line>,
+    /// Every line from the subject's first to the last before the notes, after cleanup, blank
+    /// edges trimmed: the message's one copy of its text, for whole-message scans.
+    pub lines: Vec<Line>,
+    /// Where the body is in `lines`: between the subject and the trailer block, blank edges
+    /// trimmed.
+    body: Range<usize>,
     /// The trailer block's trailers, plus `Key: value` lines with a well-known key found
     /// in the body (with `in_block == false`): a `Fixes:` separated from the sign-offs by a
     /// blank line is still a Fixes tag to a reviewer.
     pub trailers: Vec<Trailer>,
+    /// Body lines shaped like a trailer whose key is not a well-known one (`Signed-of-by:`,
+    /// but also prose such as `Note: ...`): trailer-typo judges them.
+    pub other_tags: Vec<Trailer>,
+    /// The `Fixes:` trailers, and lines that mean to be one but lack the colon, each read once,
+    /// in line order.
+    pub fixes: Vec<FixesTag>,
     /// The `---` divider and the lines after it, when the message carries notes for
-    /// format-patch (or is b4's cover commit, whose tracking data follows such a line).
+    /// format-patch (or is b4's cover commit, whose tracking data follows such a line). For a
+    /// patch email, the text between its `---` and the diff (changelog, notes to maintainers).
     pub notes: Vec<Line>,
-    /// All lines after cleanup and before the divider, for whole-message scans.
-    pub lines: Vec<Line>,
     /// Invalid UTF-8 was replaced.
     pub lossy: bool,
 }
@@ -135,8 +148,9 @@ impl Message {
         Self::from_lines(split_lines(text, opts.first_line), &opts.comment)
     }
 
-    /// Parse from lines that already carry their line numbers (an email's subject and body
-    /// come from different places in the file).
+    /// Parse from lines that already carry their line numbers: drop comment lines, stop at
+    /// the scissors, and split at the first patch divider (what follows is for reviewers, not
+    /// the log).
     pub fn from_lines(raw: Vec<Line>, comment: &CommentChar) -> Message {
         let comment = resolve_comment(comment, &raw);
         let mut lines: Vec<Line> = Vec::with_capacity(raw.len());
@@ -151,12 +165,16 @@ impl Message {
             }
             lines.push(line);
         }
-        // A split at the first patch divider: what follows is for reviewers, not the log.
-        let divider = lines.iter().position(|l| is_divider(&l.text));
-        let mut notes: Vec<Line> = match divider {
+        let notes = match lines.iter().position(|l| is_divider(&l.text)) {
             Some(d) => lines.split_off(d),
             None => Vec::new(),
         };
+        Self::from_parts(lines, notes)
+    }
+
+    /// Build from a message already cleaned up and split from its notes by the caller (a patch
+    /// email's body is split at its `---` once, where the diff is found).
+    pub fn from_parts(mut lines: Vec<Line>, mut notes: Vec<Line>) -> Message {
         while notes.last().is_some_and(|l| is_blank(&l.text)) {
             notes.pop();
         }
@@ -167,81 +185,93 @@ impl Message {
             .iter()
             .position(|l| !is_blank(&l.text))
             .unwrap_or(lines.len());
-        let content = &lines[start..];
+        lines.drain(..start);
 
         let mut msg = Message {
             notes,
             ..Message::default()
         };
-        let subject_end = content
+        let subject_end = lines
             .iter()
             .position(|l| is_blank(&l.text))
-            .unwrap_or(content.len());
+            .unwrap_or(lines.len());
         if subject_end > 0 {
-            msg.subject_line = content[0].no;
-            msg.subject = content[..subject_end]
+            msg.subject_line = lines[0].no;
+            msg.subject = lines[..subject_end]
                 .iter()
                 .map(|l| l.text.trim())
                 .collect::<Vec<_>>()
                 .join(" ");
         }
-        let rest = &content[subject_end..];
-        // The last paragraph of what follows the subject is the trailer block candidate.
-        let last_para_start = rest
+        // The last paragraph of what follows the subject is the trailer block candidate; its
+        // lines are parsed once, and kept when the paragraph is a trailer block.
+        let last_para_start = lines[subject_end..]
             .iter()
             .rposition(|l| is_blank(&l.text))
-            .map_or(rest.len(), |p| p + 1);
-        let (body_part, block) =
-            if last_para_start < rest.len() && is_trailer_block(&rest[last_para_start..]) {
-                (&rest[..last_para_start], &rest[last_para_start..])
-            } else {
-                (rest, &rest[rest.len()..])
-            };
-
-        let body_start = body_part
+            .map_or(lines.len(), |p| subject_end + p + 1);
+        let block = if last_para_start < lines.len() {
+            trailer_block(&lines[last_para_start..])
+        } else {
+            None
+        };
+        let body_end_max = if block.is_some() {
+            last_para_start
+        } else {
+            lines.len()
+        };
+        let body = &lines[subject_end..body_end_max];
+        let body_start = body
             .iter()
             .position(|l| !is_blank(&l.text))
-            .unwrap_or(body_part.len());
-        let body_end = body_part
+            .map_or(body_end_max, |p| subject_end + p);
+        let body_end = body
             .iter()
             .rposition(|l| !is_blank(&l.text))
-            .map_or(body_start, |p| p + 1);
-        msg.body = body_part[body_start..body_end.max(body_start)].to_vec();
+            .map_or(body_start, |p| subject_end + p + 1);
+        msg.body = body_start..body_end.max(body_start);
 
-        for line in &msg.body {
-            if let Some(t) = parse_trailer_line(&line.text, line.no)
-                && KNOWN_KEYS.iter().any(|k| t.is(k))
-                && !t.value.is_empty()
-            {
+        for line in &lines[msg.body.clone()] {
+            let Some(t) = parse_trailer_line(&line.text, line.no) else {
+                continue;
+            };
+            if t.value.is_empty() {
+                continue;
+            }
+            if KNOWN_KEYS.iter().any(|k| t.is(k)) {
                 msg.trailers.push(Trailer {
+                    in_block: false,
+                    ..t
+                });
+            } else {
+                msg.other_tags.push(Trailer {
                     in_block: false,
                     ..t
                 });
             }
         }
-        let mut last_in_block: Option<usize> = None;
-        for line in block {
-            if let Some(t) = parse_trailer_line(&line.text, line.no) {
-                msg.trailers.push(Trailer {
-                    in_block: true,
-                    ..t
-                });
-                last_in_block = Some(msg.trailers.len() - 1);
-            } else if line.text.starts_with([' ', '\t']) && last_in_block.is_some() {
-                if let Some(t) = last_in_block.and_then(|i| msg.trailers.get_mut(i)) {
-                    if !t.value.is_empty() {
-                        t.value.push(' ');
-                    }
-                    t.value.push_str(line.text.trim());
-                }
-            } else {
-                // A maintainer's note such as `[ast: reworded]`: not a trailer, and it ends
-                // the previous one's continuation.
-                last_in_block = None;
-            }
-        }
-        msg.lines = content.to_vec();
+        msg.trailers.extend(block.unwrap_or_default());
+        // Colonless Fixes lines anywhere after the subject, and the Fixes: trailers, merged in
+        // line order (trailers are already in it: body tags come before the block).
+        let colonless = lines.iter().skip(1).filter_map(FixesTag::colonless);
+        let tagged = msg
+            .trailers
+            .iter()
+            .filter(|t| t.is("Fixes"))
+            .map(FixesTag::from_trailer);
+        msg.fixes = colonless.chain(tagged).collect();
+        msg.fixes.sort_by_key(|f| f.line.no);
+        msg.lines = lines;
         msg
+    }
+
+    /// Body lines between the subject and the trailer block, blank edges trimmed.
+    pub fn body(&self) -> &[Line] {
+        self.lines.get(self.body.clone()).unwrap_or_default()
+    }
+
+    /// The `Fixes:` tags that tools see (with their colon).
+    pub fn fixes_tags(&self) -> impl Iterator<Item = &FixesTag> {
+        self.fixes.iter().filter(|f| f.colon)
     }
 
     /// Trailers with this key (case-insensitive), block and body alike.
@@ -258,7 +288,7 @@ impl Message {
             .filter(|t| !t.in_block)
             .map(|t| t.line)
             .collect();
-        self.body
+        self.body()
             .iter()
             .filter(move |l| !is_blank(&l.text) && !tags.contains(&l.no))
     }
@@ -362,31 +392,41 @@ pub fn parse_trailer_line(s: &str, no: usize) -> Option<Trailer> {
     })
 }
 
-fn is_trailer_block(lines: &[Line]) -> bool {
-    let mut trailers = 0usize;
+/// The trailers of this paragraph when it is a trailer block, as git decides: all lines
+/// trailers (or their indented continuations), or at least a quarter of them with one
+/// `Signed-off-by:` or `(cherry picked from commit ...)` among them. Each line is parsed once.
+fn trailer_block(lines: &[Line]) -> Option<Vec<Trailer>> {
+    let mut trailers: Vec<Trailer> = Vec::new();
+    let mut counted = 0usize;
     let mut others = 0usize;
     let mut recognised = false;
-    let mut prev_trailer = false;
+    // The trailer an indented line continues; a line that is neither ends it (a maintainer's
+    // note such as `[ast: reworded]` is not a trailer).
+    let mut open: Option<usize> = None;
     for l in lines {
         let t = &l.text;
         if t.starts_with("(cherry picked from commit ") {
             recognised = true;
-            trailers += 1;
-            prev_trailer = false;
-        } else if prev_trailer && t.starts_with([' ', '\t']) {
-            // continuation line
-        } else if let Some(tr) = parse_trailer_line(t, l.no) {
-            if tr.key.eq_ignore_ascii_case("Signed-off-by") {
-                recognised = true;
+            counted += 1;
+            open = None;
+        } else if open.is_some() && t.starts_with([' ', '\t']) {
+            if let Some(tr) = open.and_then(|i| trailers.get_mut(i)) {
+                if !tr.value.is_empty() {
+                    tr.value.push(' ');
+                }
+                tr.value.push_str(t.trim());
             }
-            trailers += 1;
-            prev_trailer = true;
+        } else if let Some(tr) = parse_trailer_line(t, l.no) {
+            recognised |= tr.is("Signed-off-by");
+            counted += 1;
+            trailers.push(tr);
+            open = Some(trailers.len() - 1);
         } else {
             others += 1;
-            prev_trailer = false;
+            open = None;
         }
     }
-    trailers > 0 && (others == 0 || (recognised && trailers * 3 >= others))
+    (counted > 0 && (others == 0 || (recognised && counted * 3 >= others))).then_some(trailers)
 }
 
 #[cfg(test)]
@@ -404,8 +444,8 @@ mod tests {
         );
         assert_eq!(m.subject, "bpf: Fix a leak");
         assert_eq!(m.subject_line, 1);
-        assert_eq!(m.body.len(), 2);
-        assert_eq!(m.body[0].no, 3);
+        assert_eq!(m.body().len(), 2);
+        assert_eq!(m.body()[0].no, 3);
         assert_eq!(m.trailers.len(), 2);
         assert!(m.trailers[0].is("fixes"));
         assert_eq!(m.trailers[1].value, "A U Thor <a@example.org>");
@@ -416,7 +456,7 @@ mod tests {
     fn multi_line_subject_is_folded() {
         let m = parse("libbpf: a long\n  subject line\n\nbody\n");
         assert_eq!(m.subject, "libbpf: a long subject line");
-        assert_eq!(m.body[0].text, "body");
+        assert_eq!(m.body()[0].text, "body");
     }
 
     #[test]
@@ -432,7 +472,7 @@ mod tests {
     fn last_paragraph_of_prose_is_not_a_trailer_block() {
         let m = parse("s: x\n\nbody\n\nThis is prose: not a trailer\nreally.\n");
         assert!(m.trailers.is_empty());
-        assert_eq!(m.body.len(), 4);
+        assert_eq!(m.body().len(), 4);
     }
 
     #[test]
@@ -441,7 +481,7 @@ mod tests {
             "s: x\n\nbody\n\nSigned-off-by: A <a@b>\n[ast: reworded the message]\nSigned-off-by: B <b@c>\n",
         );
         assert_eq!(m.trailers.len(), 2);
-        assert_eq!(m.body.len(), 1);
+        assert_eq!(m.body().len(), 1);
     }
 
     #[test]
@@ -475,7 +515,7 @@ mod tests {
             first_line: 1,
         };
         let m = Message::parse_str("s: x\n; comment\n\n#include is body\n", &opts);
-        assert_eq!(m.body[0].text, "#include is body");
+        assert_eq!(m.body()[0].text, "#include is body");
         let opts = ParseOptions {
             comment: CommentChar::Auto,
             first_line: 1,
@@ -484,7 +524,7 @@ mod tests {
             "s: x\n\n#include <x.h> is body\n\n@ Please enter the commit message for your changes. Lines starting\n@ with '@' will be ignored.\n",
             &opts,
         );
-        assert_eq!(m.body.len(), 1);
+        assert_eq!(m.body().len(), 1);
         assert!(m.trailers.is_empty());
     }
 
@@ -499,7 +539,7 @@ mod tests {
     fn invalid_utf8_is_lossy() {
         let m = Message::parse(b"bpf: x\n\nna\xefve\n", &ParseOptions::default());
         assert!(m.lossy);
-        assert_eq!(m.body.len(), 1);
+        assert_eq!(m.body().len(), 1);
     }
 
     #[test]
@@ -525,11 +565,60 @@ mod tests {
     #[test]
     fn subject_only_and_empty() {
         let m = parse("bpf: only a subject\n");
-        assert!(m.body.is_empty() && m.trailers.is_empty());
+        assert!(m.body().is_empty() && m.trailers.is_empty());
         let m = parse("");
         assert_eq!(m.subject_line, 0);
         let m = parse("\n\n# only comments\n");
         assert!(m.subject.is_empty());
+    }
+
+    #[test]
+    fn fixes_tags_are_read_once_in_line_order() {
+        let m = parse(
+            "bpf: x\n\nFixes commit 0123456789ab (\"bpf: a\")\nprose\nFixes: 0123456789AB\n\nFixes: 89abcdef0123 (\"bpf: b\")\nSigned-off-by: A <a@b>\n",
+        );
+        let got: Vec<_> = m
+            .fixes
+            .iter()
+            .map(|f| (f.line.no, f.colon, f.target(), f.problems.len()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, false, None, 1),
+                (5, true, Some("0123456789ab".to_owned()), 2),
+                (7, true, Some("89abcdef0123".to_owned()), 0),
+            ]
+        );
+        assert_eq!(m.fixes_tags().count(), 2);
+    }
+
+    #[test]
+    fn body_lines_shaped_like_tags_are_kept_once() {
+        let m = parse(
+            "s: x\n\nSigned-of-by: A <a@b>\nNote: prose\nAcked-by: B <b@c>\nWhy.\n\nSigned-off-by: A <a@b>\n",
+        );
+        let other: Vec<_> = m.other_tags.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(other, vec!["Signed-of-by", "Note"]);
+        let known: Vec<_> = m
+            .trailers
+            .iter()
+            .map(|t| (t.key.as_str(), t.in_block))
+            .collect();
+        assert_eq!(known, vec![("Acked-by", false), ("Signed-off-by", true)]);
+        // The body is a view of the one copy of the lines.
+        assert_eq!(m.body().len(), 4);
+        assert!(std::ptr::eq(&m.body()[0], &m.lines[2]));
+    }
+
+    #[test]
+    fn parts_are_not_split_again() {
+        // The caller split at the divider; a `---` inside what it calls the message stays.
+        let lines = split_lines("bpf: x\n\nbody\n", 1);
+        let notes = split_lines("---\nv2: y\n\n", 4);
+        let m = Message::from_parts(lines, notes);
+        assert_eq!(m.notes.len(), 2);
+        assert_eq!(m.body().len(), 1);
     }
 
     #[test]

@@ -15,8 +15,12 @@ pub struct FixesAuthor {
     pub id: String,
     /// Its subject.
     pub subject: String,
-    /// Who wrote it.
+    /// Who wrote it, as `.mailmap` names them now (get_maintainer.pl and `git log
+    /// --use-mailmap` show this address; it is the one to Cc).
     pub author: Ident,
+    /// The author as the commit records them, when `.mailmap` maps them elsewhere: an
+    /// address that may still reach them, so it counts as Cc'd too.
+    pub committed_as: Option<Ident>,
     /// Line of the tag in the item (0 when read from raw text).
     pub line: usize,
 }
@@ -56,13 +60,31 @@ fn author_of_resolved(repo: &dyn RepoFacts, r: Resolved, line: usize) -> Option<
     let Resolved::Commit(c) = r else {
         return None;
     };
-    let author = repo.commit_author(&c.id)?;
+    let committed = repo.commit_author(&c.id)?;
+    let author = now_known_as(repo, &committed);
     Some(FixesAuthor {
         id: c.id,
         subject: c.subject,
+        committed_as: (author != committed).then_some(committed),
         author,
         line,
     })
+}
+
+/// A person as the repository's `.mailmap` names them now (themselves when it has no line
+/// for them, or there is none).
+pub fn now_known_as(repo: &dyn RepoFacts, who: &Ident) -> Ident {
+    repo.mailmap().map_or_else(|| who.clone(), |m| m.map(who))
+}
+
+/// A MAINTAINERS person as `.mailmap` names them now, when that differs from the file (as
+/// get_maintainer.pl maps every address it prints).
+pub fn maintainer_now(repo: &dyn RepoFacts, r: &Recipient) -> Option<Ident> {
+    let m = repo.mailmap()?;
+    let (name, email) = crate::maintainers::parse_email(&r.display);
+    let listed = Ident { name, email };
+    let now = m.map(&listed);
+    (now != listed).then_some(now)
 }
 
 /// The authors of the commits an item's `Fixes:` tags name.
@@ -71,8 +93,8 @@ pub fn fixes_authors(item: &Item, repo: &dyn RepoFacts) -> Vec<FixesAuthor> {
     // Every id resolved in one question.
     let tags: Vec<(String, usize)> = item
         .message
-        .trailers_named("Fixes")
-        .filter_map(|tag| Some((crate::rules::fixes_target_id(&tag.value)?, tag.line)))
+        .fixes_tags()
+        .filter_map(|tag| Some((tag.target()?, tag.line.no)))
         .collect();
     let ids: Vec<&str> = tags.iter().map(|(id, _)| id.as_str()).collect();
     for ((_, line), r) in tags.iter().zip(repo.resolve_all(&ids)) {

@@ -100,8 +100,22 @@ pub trait RepoFacts {
         None
     }
 
-    /// The author of a commit given by its full id, when the repository has it.
+    /// The author of a commit given by its full id, when the repository has it, as the
+    /// commit records them (see [`RepoFacts::mailmap`] for who they are now).
     fn commit_author(&self, _id: &str) -> Option<crate::item::Ident> {
+        None
+    }
+
+    /// When answering [`RepoFacts::ancestors`] read a great many commits one by one because
+    /// the repository has no commit-graph: how many (the most of any walk). fixes-commit
+    /// then suggests writing one. The default: never.
+    fn long_walk(&self) -> Option<usize> {
+        None
+    }
+
+    /// `.mailmap` at HEAD, read at most once per process: people's addresses as they are now,
+    /// for those they committed under. None when there is none (the default).
+    fn mailmap(&self) -> Option<&crate::mailmap::Mailmap> {
         None
     }
 }

@@ -86,7 +86,7 @@ pub fn base_commit(items: &[Item]) -> Option<String> {
                 .lines
                 .iter()
                 .map(|l| l.text.as_str())
-                .chain(i.notes.iter().map(|l| l.text.as_str()))
+                .chain(i.message.notes.iter().map(|l| l.text.as_str()))
         })
         .find_map(|l| l.trim().strip_prefix("base-commit:"))
         .map(|b| b.trim().to_owned())

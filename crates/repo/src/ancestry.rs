@@ -184,6 +184,8 @@ struct Walk {
     /// Questions by target date, oldest first, and the first one maybe still open.
     by_time: Vec<usize>,
     first_open: usize,
+    /// Commits listed (in process or by git): how much history the questions cost.
+    read: usize,
 }
 
 impl Walk {
@@ -250,6 +252,7 @@ impl Walk {
 
     /// git listed commit `id` with these parents.
     fn listed(&mut self, id: Key, parent_ids: &[Key]) {
+        self.read += 1;
         let n = self.node(id);
         let first = u32::try_from(self.parents.len()).unwrap_or(u32::MAX);
         for p in parent_ids {
@@ -331,13 +334,21 @@ pub(crate) struct Pair<'a> {
     pub descendant_time: i64,
 }
 
+/// The answers of one walk, and how many commits it read to give them.
+pub(crate) struct Answers {
+    /// One per pair, in order.
+    pub answers: Vec<Option<bool>>,
+    /// Commits read (a commit read in process and again by git counts twice).
+    pub read: usize,
+}
+
 /// Answer every pair with one walk of history. Pairs whose ids are not full hexadecimal
 /// ids get None.
 pub(crate) fn answer(
     cmd: &GitCmd,
     lib: Option<(&Repository, bool)>,
     pairs: &[Pair<'_>],
-) -> Result<Vec<Option<bool>>, RepoError> {
+) -> Result<Answers, RepoError> {
     let mut walk = Walk {
         sets: Sets::new(0),
         nodes: Vec::new(),
@@ -348,6 +359,7 @@ pub(crate) fn answer(
         open: 0,
         by_time: Vec::new(),
         first_open: 0,
+        read: 0,
     };
     // Descendants get a bit each.
     let mut bits: IdMap<usize> = IdMap::default();
@@ -408,10 +420,13 @@ pub(crate) fn answer(
         // nothing.
         stream(cmd, &heads, &mut walk)?;
     }
-    Ok(question_of
-        .into_iter()
-        .map(|q| q.map(|q| walk.questions[q].answer))
-        .collect())
+    Ok(Answers {
+        answers: question_of
+            .into_iter()
+            .map(|q| q.map(|q| walk.questions[q].answer))
+            .collect(),
+        read: walk.read,
+    })
 }
 
 /// The same walk in process through libgit2, for at most `budget` commits. True when the

@@ -1,8 +1,9 @@
 //! [`RepoFacts`] for [`Repo`]: the answers the rules ask a repository for (`Fixes:`
 //! resolution and ancestry, reach into release tags and tree branches, MAINTAINERS at HEAD,
-//! the pending commit's files, authors).
+//! the pending commit's files, authors and .mailmap).
 
 use bpf_policy::item::{FileChange, Ident};
+use bpf_policy::mailmap::Mailmap;
 use bpf_policy::maintainers::Maintainers;
 use bpf_policy::repo::{
     AncestryQuery, MaintainersAt, Reach, RepoFacts, Resolved, is_kernel_tags, release_tag,
@@ -11,7 +12,6 @@ use bpf_policy::repo::{
 use bpf_policy::scope::OUR_ENTRIES;
 use bpf_policy::tree::Tree;
 
-use crate::gitcmd::GitCmd;
 use crate::{MaintainersRead, Repo, infer, libgit, ours_cache};
 
 impl Repo {
@@ -42,8 +42,8 @@ impl Repo {
         self.maintainers_id
             .get_or_init(|| {
                 self.either(
-                    |r| Ok(libgit::head_maintainers_id(r)?),
-                    GitCmd::head_maintainers_id,
+                    |r| Ok(libgit::head_file_id(r, "MAINTAINERS")?),
+                    |c| c.head_file_id("MAINTAINERS"),
                 )
                 .map_err(|e| e.to_string())
             })
@@ -245,6 +245,28 @@ impl RepoFacts for Repo {
             .our_entries
             .get_or_init(|| self.read_our_entries())
             .0))
+    }
+
+    fn long_walk(&self) -> Option<usize> {
+        self.long_walk.get()
+    }
+
+    fn mailmap(&self) -> Option<&Mailmap> {
+        self.mailmap
+            .get_or_init(|| {
+                // HEAD's, like MAINTAINERS: the tree the patch applies to. Unreadable is
+                // treated as absent: addresses are then compared as committed, which only
+                // makes fixes-author-cc ask for the old address too.
+                let found = self
+                    .either(
+                        |r| Ok(libgit::head_file(r, ".mailmap")?),
+                        |c| c.head_file(".mailmap"),
+                    )
+                    .ok()
+                    .flatten()?;
+                Some(Mailmap::parse(&String::from_utf8_lossy(&found.1)))
+            })
+            .as_ref()
     }
 
     fn commit_author(&self, id: &str) -> Option<Ident> {

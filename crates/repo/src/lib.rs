@@ -42,7 +42,7 @@ pub use sending::{SentLog, now};
 pub use session::Session;
 pub use settings::global_policy_config;
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -71,6 +71,9 @@ pub struct Repo {
     resolved: RefCell<HashMap<String, Resolved>>,
     /// Ancestry answers by (ancestor, descendant or None for HEAD).
     ancestry: RefCell<HashMap<AncestryKey, Option<bool>>>,
+    /// The most commits one ancestry walk read without a commit-graph, when that was many
+    /// ([`fixes::LONG_WALK`] or more).
+    long_walk: Cell<Option<usize>>,
     tags: OnceCell<Vec<String>>,
     /// MAINTAINERS at HEAD, read on first need: once per process (a sendemail-validate run
     /// asks only when the last email of the series arrives), and indexed only when a
@@ -81,6 +84,8 @@ pub struct Repo {
     /// Our entries of MAINTAINERS for scope detection, from the cache when it has this
     /// MAINTAINERS version (see `ours_cache`), and what became of the cache, for `--verbose`.
     our_entries: OnceCell<(MaintainersRead, Option<String>)>,
+    /// `.mailmap` at HEAD, read on first need (only the recipients rules ask).
+    mailmap: OnceCell<Option<bpf_policy::mailmap::Mailmap>>,
     /// Set by the commit-msg hook: the commit git is making, whose files rules may ask for.
     pending: Option<PendingCommit>,
     pending_files: OnceCell<Result<Vec<FileChange>, String>>,

@@ -375,9 +375,9 @@ pub(crate) fn first_parent_messages(
     Ok(out)
 }
 
-/// The id of HEAD's `MAINTAINERS` blob, read from HEAD's tree without inflating the blob;
-/// None when HEAD is unborn or has none.
-pub(crate) fn head_maintainers_id(repo: &Repository) -> Result<Option<String>, git2::Error> {
+/// The blob id of `name` at the top of HEAD's tree, read from the tree without inflating
+/// the blob; None when HEAD is unborn or the tree has no such blob.
+pub(crate) fn head_file_id(repo: &Repository, name: &str) -> Result<Option<String>, git2::Error> {
     let head = match repo.head() {
         Ok(h) => h,
         Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
@@ -386,7 +386,7 @@ pub(crate) fn head_maintainers_id(repo: &Repository) -> Result<Option<String>, g
         Err(e) => return Err(e),
     };
     let tree = head.peel_to_tree()?;
-    let Some(entry) = tree.get_name("MAINTAINERS") else {
+    let Some(entry) = tree.get_name(name) else {
         return Ok(None);
     };
     if entry.kind() != Some(ObjectType::Blob) {
@@ -398,6 +398,21 @@ pub(crate) fn head_maintainers_id(repo: &Repository) -> Result<Option<String>, g
 /// A blob's bytes, by its full id.
 pub(crate) fn blob(repo: &Repository, id: &str) -> Result<Vec<u8>, git2::Error> {
     Ok(repo.find_blob(Oid::from_str(id)?)?.content().to_vec())
+}
+
+/// A file at the top of HEAD's tree: its blob id and bytes; None when HEAD is unborn or the
+/// tree has no such blob.
+pub(crate) fn head_file(
+    repo: &Repository,
+    name: &str,
+) -> Result<Option<(String, Vec<u8>)>, git2::Error> {
+    match head_file_id(repo, name)? {
+        Some(id) => {
+            let bytes = blob(repo, &id)?;
+            Ok(Some((id, bytes)))
+        }
+        None => Ok(None),
+    }
 }
 
 /// A commit's author.

@@ -1,7 +1,7 @@
 //! Opening a repository the way git finds it from a directory, with the backend that can
 //! read it.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -112,12 +112,14 @@ impl Repo {
             config: ConfigList(config),
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
+            long_walk: Cell::new(None),
             tags: OnceCell::new(),
             pending: None,
             pending_files: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
             maintainers_id: OnceCell::new(),
             our_entries: OnceCell::new(),
+            mailmap: OnceCell::new(),
         })
     }
 
@@ -131,12 +133,14 @@ impl Repo {
             config: ConfigList(config),
             resolved: RefCell::default(),
             ancestry: RefCell::default(),
+            long_walk: Cell::new(None),
             tags: OnceCell::new(),
             pending: None,
             pending_files: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
             maintainers_id: OnceCell::new(),
             our_entries: OnceCell::new(),
+            mailmap: OnceCell::new(),
         })
     }
 }

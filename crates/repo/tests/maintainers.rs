@@ -1,4 +1,4 @@
-//! MAINTAINERS and commit authors through both backends: read from HEAD's tree (never the
+//! MAINTAINERS, .mailmap and commit authors through both backends: read from HEAD's tree (never the
 //! work tree), absent without one, parsed once.
 
 use std::error::Error;
@@ -94,6 +94,19 @@ fn check(init_args: &[&str], through_git: bool) -> TestResult {
         ("Bug Author", "bug.author@example.org")
     );
     assert_eq!(repo.facts().commit_author(&"0".repeat(id.len())), None);
+    assert!(repo.facts().mailmap().is_none());
+
+    // .mailmap comes from HEAD as MAINTAINERS does: a work-tree copy alone is not read.
+    std::fs::write(
+        dir.join(".mailmap"),
+        "Bug Author <bug@now.example.org> <bug.author@example.org>\n",
+    )?;
+    assert!(Repo::open(dir)?.facts().mailmap().is_none());
+    git(dir, &["add", ".mailmap"])?;
+    git(dir, &["commit", "-q", "-m", "Add .mailmap"])?;
+    let repo = Repo::open(dir)?;
+    let now = repo.facts().mailmap().ok_or("no .mailmap")?.map(&author);
+    assert_eq!(now.email, "bug@now.example.org");
     Ok(())
 }
 

@@ -1,4 +1,6 @@
-//! Fixes: tag rules.
+//! The Fixes: tag rules: required for fixes trees, advised for fixes elsewhere, well formed
+//! (read once in [`crate::fixes_tag`]), naming a commit in this history, and sent to the tree
+//! that has the bug.
 
 use std::sync::LazyLock;
 
@@ -7,16 +9,13 @@ use regex::Regex;
 use super::subject::tree_said;
 use super::{Check, Q_MIN, Rule, RuleId};
 use super::{Context, Out, TreeFrom};
+use crate::fixes_tag::FixesTag;
 use crate::item::{FileChange, Item, ItemKind, only_tests_or_docs};
-use crate::message::{Line, Trailer};
+use crate::message::Line;
 use crate::repo::{AncestryQuery, Resolved, short_id};
 use crate::tree::TreeKind;
 
 const HOW: &str = "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 <commit>";
-
-fn fixes_tags(item: &Item) -> impl Iterator<Item = &Trailer> {
-    item.message.trailers_named("Fixes")
-}
 
 /// The files an item changes: its own, or for a bare commit message, those of the commit
 /// being recorded when the repository knows them.
@@ -28,27 +27,9 @@ fn files_of<'a>(item: &'a Item, cx: &Context<'a>) -> Option<&'a [FileChange]> {
     }
 }
 
-/// Lines that mean to be a Fixes: tag but lack its colon: `Fixes commit 0123456789ab (...)`,
-/// `Fixes 0123456789ab ("...")`. Prose such as "Fixes errors like:" has no id and no title.
-static COLONLESS: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::unwrap_used)]
-    Regex::new(
-        r#"^\s*Fixes\s+(?:commit\s+)?[0-9a-fA-F]{7,}\s*\(|^\s*Fixes\s+commit\s+[0-9a-fA-F]{7,}\b"#,
-    )
-    .unwrap()
-});
-
-fn colonless_fixes(item: &Item) -> impl Iterator<Item = &Line> {
-    item.message
-        .lines
-        .iter()
-        .skip(1)
-        .filter(|l| l.text.trim_start().starts_with("Fixes ") && COLONLESS.is_match(&l.text))
-}
-
 /// A Fixes: tag, well-formed or not (a colonless one is fixes-format's to report).
 fn has_fixes(item: &Item) -> bool {
-    fixes_tags(item).next().is_some() || colonless_fixes(item).next().is_some()
+    !item.message.fixes.is_empty()
 }
 
 static SAYS_FIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -168,127 +149,6 @@ pub(super) fn fixes_advised(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     );
 }
 
-/// A parsed Fixes: value.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct FixesValue<'a> {
-    pub id: &'a str,
-    pub title: Option<String>,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Verdict {
-    Error(String),
-    Warning(String),
-}
-
-/// The commit id a Fixes: value names (lower-case, 4 digits or more), if it names one.
-pub(crate) fn target_id(value: &str) -> Option<String> {
-    let (parsed, _) = judge(value);
-    parsed
-        .map(|p| p.id.to_ascii_lowercase())
-        .filter(|id| id.len() >= 4)
-}
-
-/// Judge one Fixes: value. Returns the id and title where it could find them, and what is wrong.
-fn judge(value: &str) -> (Option<FixesValue<'_>>, Vec<Verdict>) {
-    let mut v = Vec::new();
-    let mut rest = value.trim();
-    if let Some(r) = rest
-        .strip_prefix("commit ")
-        .or_else(|| rest.strip_prefix("Commit "))
-    {
-        v.push(Verdict::Error(
-            "the word 'commit' stands before the id".into(),
-        ));
-        rest = r.trim_start();
-    }
-    let hex_len = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
-    if hex_len == 0 {
-        v.push(Verdict::Error("no commit id".into()));
-        return (None, v);
-    }
-    let (id, after) = rest.split_at(hex_len);
-    if hex_len < 12 {
-        v.push(Verdict::Error(format!(
-            "the id '{id}' has {hex_len} hex digits; use at least 12"
-        )));
-    }
-    if id.bytes().any(|b| b.is_ascii_uppercase()) {
-        v.push(Verdict::Warning(format!(
-            "the id '{id}' has upper-case hex digits"
-        )));
-    }
-    if !after.is_empty() && !after.starts_with(char::is_whitespace) {
-        v.push(Verdict::Error(
-            "the id and the title run together; put a space between them".into(),
-        ));
-    }
-    let t = after.trim();
-    if t.is_empty() {
-        v.push(Verdict::Error(
-            "no title: the commit's subject must follow the id".into(),
-        ));
-        return (Some(FixesValue { id, title: None }), v);
-    }
-    let title = if let Some(inner) = t.strip_prefix("(\"").or_else(|| t.strip_prefix("(“")) {
-        match inner.rfind("\")").or_else(|| inner.rfind("”)")) {
-            Some(end) => {
-                let close_len = if inner[end..].starts_with('"') {
-                    2
-                } else {
-                    "”)".len()
-                };
-                let trailing = inner[end + close_len..].trim();
-                if !trailing.is_empty() {
-                    v.push(Verdict::Warning(format!(
-                        "text after the closing '\")': '{trailing}'"
-                    )));
-                }
-                inner[..end].to_owned()
-            }
-            None => {
-                v.push(Verdict::Warning(
-                    "the title is not closed with '\")'".into(),
-                ));
-                inner
-                    .trim_end_matches(')')
-                    .trim_end_matches(['"', '”'])
-                    .to_owned()
-            }
-        }
-    } else if let Some(inner) = t.strip_prefix('(') {
-        v.push(Verdict::Warning(
-            "the title is not in double quotes: write (\"...\")".into(),
-        ));
-        let end = inner.rfind(')').unwrap_or(inner.len());
-        if !inner[(end + 1).min(inner.len())..].trim().is_empty() {
-            v.push(Verdict::Warning("text after the closing ')'".into()));
-        }
-        // ('title') or (`title`): the quotes are the wrong ones, the title is what they hold.
-        let t = inner[..end].trim();
-        ['\'', '`', '‘']
-            .iter()
-            .find_map(|q| {
-                let close = if *q == '‘' { '’' } else { *q };
-                t.strip_prefix(*q).and_then(|x| x.strip_suffix(close))
-            })
-            .unwrap_or(t)
-            .to_owned()
-    } else {
-        v.push(Verdict::Warning(
-            "the title is not in (\"...\"): write Fixes: <id> (\"<subject>\")".into(),
-        ));
-        t.trim_matches('"').to_owned()
-    };
-    (
-        Some(FixesValue {
-            id,
-            title: Some(title),
-        }),
-        v,
-    )
-}
-
 /// fixes-format: its definition (documentation and default severity) and check.
 pub(super) static FIXES_FORMAT: Rule = rule!(RuleId::FixesFormat, Error, Check::Item(fixes_format), repo: false, kernel_wide: true,
     section: Q_MIN,
@@ -302,48 +162,46 @@ together. Warnings: an unquoted title, text after the closing `\")`, upper-case 
 
 /// fixes-format
 pub(super) fn fixes_format(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
-    for l in colonless_fixes(item) {
-        let value = l.text.trim_start()["Fixes".len()..].trim();
-        let (parsed, _) = judge(value);
-        let help = match parsed.as_ref() {
-            Some(p) if p.id.len() >= 12 => format!(
-                "Fixes: {} (\"{}\")",
-                p.id.to_ascii_lowercase(),
-                p.title.as_deref().unwrap_or("<subject of that commit>")
-            ),
-            _ => format!("write it as `{HOW}` prints it"),
-        };
-        out.fail(
-            item,
-            Some(l),
-            "malformed Fixes: tag: no colon after 'Fixes', so tools do not see it".into(),
-            Some(help),
-        );
-    }
-    for tag in fixes_tags(item) {
-        let line = tag.line();
-        let (parsed, verdicts) = judge(&tag.value);
-        let help = Some(match parsed.as_ref().and_then(|p| p.title.as_deref()) {
-            Some(title) if parsed.as_ref().is_some_and(|p| p.id.len() >= 12) => format!(
-                "Fixes: {} (\"{}\")",
-                parsed.as_ref().map_or("", |p| p.id).to_ascii_lowercase(),
-                title
-            ),
-            _ => format!(
-                "write it as `{HOW}` prints it: Fixes: 0123456789ab (\"subsys: Subject of the commit\")"
-            ),
-        });
-        for verdict in verdicts {
-            match verdict {
-                Verdict::Error(m) => out.fail(
-                    item,
-                    Some(&line),
-                    format!("malformed Fixes: tag: {m}"),
-                    help.clone(),
+    for tag in &item.message.fixes {
+        let line = Some(&tag.line);
+        if !tag.colon {
+            let help = match tag.id.as_deref().filter(|id| id.len() >= 12) {
+                Some(id) => format!(
+                    "Fixes: {} (\"{}\")",
+                    id.to_ascii_lowercase(),
+                    tag.title.as_deref().unwrap_or("<subject of that commit>")
                 ),
-                Verdict::Warning(m) => {
-                    out.soft(item, Some(&line), format!("Fixes: tag: {m}"), help.clone())
-                }
+                None => format!("write it as `{HOW}` prints it"),
+            };
+            out.fail(
+                item,
+                line,
+                "malformed Fixes: tag: no colon after 'Fixes', so tools do not see it".into(),
+                Some(help),
+            );
+            continue;
+        }
+        let help = Some(tag.corrected().unwrap_or_else(|| {
+            format!(
+                "write it as `{HOW}` prints it: Fixes: 0123456789ab (\"subsys: Subject of the commit\")"
+            )
+        }));
+        let id = tag.id.as_deref().unwrap_or("");
+        for problem in &tag.problems {
+            if problem.is_error() {
+                out.fail(
+                    item,
+                    line,
+                    format!("malformed Fixes: tag: {}", problem.describe(id)),
+                    help.clone(),
+                );
+            } else {
+                out.soft(
+                    item,
+                    line,
+                    format!("Fixes: tag: {}", problem.describe(id)),
+                    help.clone(),
+                );
             }
         }
     }
@@ -368,9 +226,9 @@ pub(crate) fn title_matches(title: &str, subject: &str) -> bool {
 /// One `Fixes:` tag of an item that fixes-commit verifies.
 struct Tag<'i> {
     item: &'i Item,
-    line: Line,
+    tag: &'i FixesTag,
+    /// The id asked about (lower-case).
     id: String,
-    title: Option<String>,
 }
 
 /// fixes-commit: its definition (documentation and default severity) and check.
@@ -382,7 +240,8 @@ quoted title must match that commit's subject (a prefix, `...` and typographic q
 the commit must be an ancestor of the one being checked. The title is compared as fixes-format \
 read it, so ('...') quoting or a missing ) is a format warning, never a mismatch. An id this \
 repository does not have (a shallow clone, another tree) cannot be verified and gives a warning \
-that says so.",
+that says so. When the check had to read 50,000 commits or more because the repository has no \
+commit-graph, a note says how to write one.",
     bad: "Fixes: 0123456789ab (\"bpf: A subject that commit does not have\")",
     good: "git log -1 --format='Fixes: %h (\"%s\")' --abbrev=12 0123456789ab");
 
@@ -392,19 +251,10 @@ pub(super) fn fixes_commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>)
     let Some(repo) = cx.repo else { return };
     let mut tags = Vec::new();
     for &item in items {
-        for tag in fixes_tags(item) {
-            let (Some(parsed), _) = judge(&tag.value) else {
-                continue;
-            };
-            if parsed.id.len() < 4 {
-                continue;
+        for tag in item.message.fixes_tags() {
+            if let Some(id) = tag.target() {
+                tags.push(Tag { item, tag, id });
             }
-            tags.push(Tag {
-                item,
-                line: tag.line(),
-                id: parsed.id.to_ascii_lowercase(),
-                title: parsed.title,
-            });
         }
     }
     if tags.is_empty() {
@@ -424,12 +274,28 @@ pub(super) fn fixes_commit(items: &[&Item], cx: &Context<'_>, out: &mut Out<'_>)
         })
         .collect();
     let mut ancestry = repo.ancestors(&queries).into_iter();
+    if let (Some(read), Some(first)) = (repo.long_walk(), tags.first()) {
+        out.note(
+            first.item,
+            Some(&first.tag.line),
+            format!(
+                "checking that the Fixes: targets are in this commit's history read {read} \
+                 commits one by one: this repository has no commit-graph"
+            ),
+            Some(
+                "run `git commit-graph write --reachable` once (and `git config \
+                 fetch.writeCommitGraph true` to keep it current): git and this check then read \
+                 history several times faster"
+                    .into(),
+            ),
+        );
+    }
     for (tag, resolved) in tags.iter().zip(&resolved) {
-        let (item, line, id) = (tag.item, Some(&tag.line), &tag.id);
+        let (item, line, id) = (tag.item, Some(&tag.tag.line), &tag.id);
         match resolved {
             Resolved::Commit(c) => {
                 let good = format!("Fixes: {} (\"{}\")", short_id(&c.id), c.subject);
-                if let Some(title) = &tag.title
+                if let Some(title) = &tag.tag.title
                     && !title_matches(title, &c.subject)
                 {
                     out.fail(
@@ -515,8 +381,10 @@ pub(super) fn fixes_tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
     let mut only_next: Vec<(String, String)> = Vec::new();
     let mut first_line: Option<Line> = None;
     // Every id of the item in one question to the repository.
-    let tags: Vec<(&Trailer, String)> = fixes_tags(item)
-        .filter_map(|tag| Some((tag, judge(&tag.value).0?.id.to_ascii_lowercase())))
+    let tags: Vec<(&FixesTag, String)> = item
+        .message
+        .fixes_tags()
+        .filter_map(|tag| Some((tag, tag.target()?)))
         .collect();
     let ids: Vec<&str> = tags.iter().map(|(_, id)| id.as_str()).collect();
     let resolved = repo.resolve_all(&ids);
@@ -538,7 +406,7 @@ pub(super) fn fixes_tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
         if looked.is_empty() {
             return; // no tags and no tree refs: nothing to judge by
         }
-        first_line.get_or_insert(tag.line());
+        first_line.get_or_insert_with(|| tag.line.clone());
         only_next.push((short_id(&c.id).to_owned(), looked.join(" and ")));
     }
     if only_next.is_empty() {
@@ -565,55 +433,6 @@ pub(super) fn fixes_tree(item: &Item, cx: &Context<'_>, out: &mut Out<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn errors(v: &str) -> usize {
-        judge(v)
-            .1
-            .iter()
-            .filter(|x| matches!(x, Verdict::Error(_)))
-            .count()
-    }
-    fn warnings(v: &str) -> usize {
-        judge(v)
-            .1
-            .iter()
-            .filter(|x| matches!(x, Verdict::Warning(_)))
-            .count()
-    }
-
-    #[test]
-    fn judge_forms() {
-        assert!(judge("0123456789ab (\"bpf: Add x\")").1.is_empty());
-        assert!(
-            judge("0123456789abcdef (\"bpf: Add \"quoted\" x\")")
-                .1
-                .is_empty()
-        );
-        assert_eq!(errors("0123456 (\"bpf: x\")"), 1);
-        assert_eq!(errors("commit 0123456789ab (\"bpf: x\")"), 1);
-        assert_eq!(errors("(\"bpf: x\")"), 1);
-        assert_eq!(errors("0123456789ab"), 1);
-        assert_eq!(errors("0123456789ab(\"bpf: x\")"), 1);
-        assert_eq!(
-            (
-                errors("0123456789ab (bpf: x)"),
-                warnings("0123456789ab (bpf: x)")
-            ),
-            (0, 1)
-        );
-        assert_eq!(
-            (
-                errors("0123456789ab (\"bpf: x\")."),
-                warnings("0123456789ab (\"bpf: x\").")
-            ),
-            (0, 1)
-        );
-        assert_eq!(warnings("0123456789AB (\"bpf: x\")"), 1);
-        assert_eq!(
-            judge("0123456789ab (\"bpf: x\")").0.and_then(|v| v.title),
-            Some("bpf: x".into())
-        );
-    }
 
     #[test]
     fn subject_tree_asks_for_fixes_even_when_the_repository_says_features()

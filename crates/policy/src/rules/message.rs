@@ -1,6 +1,5 @@
 //! Commit message rules: body, sign-offs, trailer keys, stable Cc, fixup commits.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -59,6 +58,7 @@ pub(super) fn signoff_missing(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>)
     // A sign-off below a `---` inside the message: format-patch keeps it below the patch's
     // own `---`, where git am drops it. That is the problem to name, not a missing sign-off.
     let below = item
+        .message
         .notes
         .iter()
         .find(|l| parse_trailer_line(&l.text, l.no).is_some_and(|t| t.is("Signed-off-by")));
@@ -196,22 +196,15 @@ pub(super) fn trailer_typo(item: &Item, _cx: &Context<'_>, out: &mut Out<'_>) {
     }
     // A tag that landed in the body (a blank line before the sign-offs) is still a tag; only
     // compound keys (`Signed-of-by`) are looked at there, so prose such as "Fixed: ..." is not.
-    // A set of the lines already judged above keeps a body of many tags linear.
-    let judged: HashSet<usize> = item.message.trailers.iter().map(|t| t.line).collect();
-    for l in &item.message.body {
-        let Some(t) = parse_trailer_line(&l.text, l.no) else {
-            continue;
-        };
-        if t.value.is_empty() || judged.contains(&l.no) {
-            continue;
-        }
+    // Well-known keys there were judged above, with the trailers.
+    for t in &item.message.other_tags {
         if !t.key.contains('-') && !t.spaced_separator {
             continue;
         }
         if let Some(right) = misspelt(&t.key, t.spaced_separator) {
             out.fail(
                 item,
-                Some(l),
+                Some(&t.line()),
                 format!(
                     "'{}:' is not a known trailer; did you mean '{right}:'?",
                     t.key

@@ -29,6 +29,7 @@ macro_rules! rule {
                 good: $good,
                 needs_repo: $repo,
                 kernel_wide: $kw,
+                source: file!(),
             },
             check: $check,
         }
@@ -57,7 +58,6 @@ use crate::repo::RepoFacts;
 use crate::sent::SendFacts;
 use crate::tree::{Tree, TreeSource};
 
-pub(crate) use fixes::target_id as fixes_target_id;
 pub use id::{RuleId, UnknownRule};
 
 /// A rule's documentation.
@@ -83,6 +83,9 @@ pub struct RuleInfo {
     /// A kernel-wide rule (Documentation/process): it also judges patches of other
     /// subsystems, which the BPF and netdev rules leave alone (POLICY.md, Scope).
     pub kernel_wide: bool,
+    /// The source file that defines and checks it, from the workspace's top (`file!()` where
+    /// the rule is written): README's map from rule to code is generated from it.
+    pub source: &'static str,
 }
 
 /// How a rule looks at its input.

@@ -10,7 +10,7 @@ use super::{Context, Out, patches};
 use crate::item::Item;
 use crate::maintainers::{Lookup, Maintainers, Role};
 use crate::message::Line;
-use crate::recipients::{addressed, fixes_authors, lookup_item, required_lists};
+use crate::recipients::{addressed, fixes_authors, lookup_item, maintainer_now, required_lists};
 use crate::repo::MaintainersAt;
 
 const TO_CMD: &str = "git config sendemail.toCmd 'bpf-policy recipients --to'";
@@ -144,6 +144,14 @@ pub(super) fn maintainers_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_>
             if p.role != Role::Maintainer || has(&j.to, &p.email) {
                 continue;
             }
+            // The address .mailmap gives them now counts as much as MAINTAINERS' own.
+            if cx
+                .repo
+                .and_then(|r| maintainer_now(r, p))
+                .is_some_and(|now| has(&j.to, &now.email))
+            {
+                continue;
+            }
             match by_entry.iter_mut().find(|(e, _, _)| *e == p.entry) {
                 Some((_, _, who)) => who.push(&p.display),
                 None => by_entry.push((&p.entry, p.via.to_string(), vec![&p.display])),
@@ -173,7 +181,9 @@ pub(super) static FIXES_AUTHOR_CC: Rule = rule!(RuleId::FixesAuthorCc, Warning, 
     summary: "the author of a commit a Fixes: tag names is in neither To nor Cc",
     explanation: "Keep the actual authors of the buggy commit in Cc: they know the code and can \
 review the fix (NIPA fails a series that leaves them out). The commit is looked up in this \
-repository; your own commits are exempt. A Cc: line in the message counts.",
+repository; your own commits are exempt. A Cc: line in the message counts. The author is named \
+as HEAD's .mailmap names them now (as get_maintainer.pl does); the address in the commit counts \
+too.",
     bad: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")   (its author not in Cc)",
     good: "Fixes: 0123456789ab (\"bpf: Add map refcounting\")\nCc: Its Author <its.author@example.org>");
 
@@ -182,24 +192,26 @@ pub(super) fn fixes_author_cc(items: &[Item], cx: &Context<'_>, out: &mut Out<'_
     let Some(repo) = cx.repo else { return };
     for j in judged(items, cx, out, false) {
         for a in fixes_authors(j.item, repo) {
+            // Either address reaches them: the one .mailmap gives, or the one committed.
+            let known = std::iter::once(&a.author).chain(a.committed_as.as_ref());
             if a.author.email.is_empty()
-                || has(&j.to, &a.author.email)
+                || known.clone().any(|who| has(&j.to, &who.email))
                 || j.item
                     .author
                     .as_ref()
-                    .is_some_and(|me| me.same_person(&a.author))
+                    .is_some_and(|me| known.clone().any(|who| me.same_person(who)))
             {
                 continue;
             }
             let tag = j
                 .item
                 .message
-                .trailers_named("Fixes")
-                .find(|t| t.line == a.line)
-                .map(|t| t.line());
+                .fixes_tags()
+                .find(|t| t.line.no == a.line)
+                .map(|t| &t.line);
             out.fail(
                 j.item,
-                tag.as_ref().or(Some(&recipients_line(j.item))),
+                tag.or(Some(&recipients_line(j.item))),
                 format!(
                     "{} wrote commit {} (\"{}\") that this patch fixes, and is in neither To: nor Cc:",
                     a.author,
@@ -257,6 +269,7 @@ F:\t*/
         m: Option<Maintainers>,
         unreadable: bool,
         asked: Cell<usize>,
+        mailmap: Option<crate::mailmap::Mailmap>,
     }
 
     impl RepoFacts for Fake {
@@ -294,6 +307,9 @@ F:\t*/
                 email: "bug.author@example.org".into(),
             })
         }
+        fn mailmap(&self) -> Option<&crate::mailmap::Mailmap> {
+            self.mailmap.as_ref()
+        }
     }
 
     fn fake() -> Fake {
@@ -301,6 +317,7 @@ F:\t*/
             m: Some(Maintainers::parse(MAINTAINERS)),
             unreadable: false,
             asked: Cell::new(0),
+            mailmap: None,
         }
     }
 
@@ -426,6 +443,50 @@ F:\t*/
         );
         assert!(run(&[own], &r, RuleId::FixesAuthorCc).is_empty());
         Ok(())
+    }
+
+    #[test]
+    fn mailmap_names_people_as_they_are_now() {
+        let mut r = fake();
+        r.mailmap = Some(crate::mailmap::Mailmap::parse(
+            "Bug Author <bug@new.example.org> <bug.author@example.org>\n\
+             David Miller <davem@new.example.org> <davem@davemloft.net>\n",
+        ));
+        let fix = |cc: &str| {
+            email(
+                "[PATCH bpf] bpf: Fix x",
+                "To: bpf@vger.kernel.org, netdev@vger.kernel.org\n",
+                &format!("Fixes: 0123456789ab (\"bpf: Add the broken thing\")\n{cc}"),
+                BOTH,
+            )
+        };
+        // The finding names the address people read now, the one get_maintainer.pl prints.
+        let d = run(&[fix("")], &r, RuleId::FixesAuthorCc);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.contains("Bug Author <bug@new.example.org>"),
+            "{}",
+            d[0].message
+        );
+        // Either address counts as Cc'd.
+        for cc in ["Cc: bug@new.example.org\n", "Cc: bug.author@example.org\n"] {
+            assert!(
+                run(&[fix(cc)], &r, RuleId::FixesAuthorCc).is_empty(),
+                "{cc}"
+            );
+        }
+        // A maintainer Cc'd at the address .mailmap gives is not missing.
+        let item = email(
+            "[PATCH bpf-next] bpf: x",
+            "To: bpf@vger.kernel.org, netdev@vger.kernel.org\n",
+            "Cc: davem@new.example.org\nCc: kuba@kernel.org\nCc: ast@kernel.org\n",
+            BOTH,
+        );
+        let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
+        assert!(d.is_empty(), "{d:?}");
+        r.mailmap = None;
+        let d = run(std::slice::from_ref(&item), &r, RuleId::MaintainersCc);
+        assert!(d.iter().any(|d| d.message.contains("davem")), "{d:?}");
     }
 
     #[test]

@@ -129,7 +129,9 @@ pub(super) static VERSION_SEQUENCE: Rule = rule!(RuleId::VersionSequence, Warnin
     summary: "a posting's vN does not follow the last version sent (v3 after v1, or no vN again)",
     explanation: "Each repost of a series carries the next revision number, so reviewers can tell \
 the postings apart: after v1 comes v2. A v3 after v1 (v2 never sent), the same vN again, or a \
-posting without vN of a series already sent once is reported, from the send log.",
+posting without vN of a series already sent once is reported, from the send log. An unchanged \
+posting sent again as `[PATCH RESEND ...]` keeps its vN and is not reported (repost-too-soon \
+still applies to it).",
     bad: "[PATCH bpf-next v3 0/2] after [PATCH bpf-next 0/2]",
     good: "git format-patch -v2 ...  ->  [PATCH bpf-next v2 0/2]");
 
@@ -141,6 +143,15 @@ pub(super) fn version_sequence(items: &[Item], cx: &Context<'_>, out: &mut Out<'
     };
     let Some(last) = earlier.last() else { return };
     let v = entry.version;
+    // `[PATCH RESEND ...]` is how an unchanged posting goes out again (submitting-patches.rst:
+    // "resend ... with RESEND in the subject"): the same vN is what it should carry.
+    // repost-too-soon still times it.
+    let resend = items
+        .iter()
+        .any(|i| i.prefix.as_ref().is_some_and(|p| p.resend));
+    if resend && v == last.version {
+        return;
+    }
     let (message, help) = if v == 1 {
         (
             format!(
@@ -313,6 +324,23 @@ mod tests {
         assert_eq!(rules(&v1, &facts), [RuleId::VersionSequence]);
         let other = vec![mail("[PATCH bpf-next] bpf: Something else")?];
         assert!(rules(&other, &facts).is_empty());
+        // v2 sent; the same v2 again is reported unless it is marked as a resend, and a
+        // resend is still timed.
+        let sent_v2 = SentEntry::of(&v2, facts.now, Some("<v2@x>".into()));
+        facts.sent.push(sent_v2);
+        let resend: Vec<Item> = [
+            "[PATCH RESEND bpf-next v2 0/2] bpf: Support foo",
+            "[PATCH RESEND bpf-next v2 1/2] bpf: Add foo",
+            "[PATCH RESEND bpf-next v2 2/2] selftests/bpf: Cover foo",
+        ]
+        .into_iter()
+        .map(mail)
+        .collect::<Result<_, _>>()?;
+        facts.now += DAY;
+        assert_eq!(rules(&v2, &facts), [RuleId::VersionSequence]);
+        assert!(rules(&resend, &facts).is_empty());
+        facts.now -= DAY - 60;
+        assert_eq!(rules(&resend, &facts), [RuleId::RepostTooSoon]);
         Ok(())
     }
 }

@@ -118,7 +118,7 @@ fn description_lines(item: &Item) -> usize {
     let tags: HashSet<usize> = item.message.trailers.iter().map(|t| t.line).collect();
     let mut n = 0;
     let mut in_shortlog = false;
-    for l in &item.message.body {
+    for l in item.message.body() {
         let t = l.text.as_str();
         if t.trim().is_empty() {
             in_shortlog = false;
@@ -304,7 +304,10 @@ static CHANGELOG: LazyLock<Regex> = LazyLock::new(|| {
 fn has_changelog(item: &Item) -> bool {
     // A changelog above the `---` of a patch is one still (changelog-placement says where it
     // belongs).
-    item.notes.iter().any(|l| CHANGELOG.is_match(&l.text))
+    item.message
+        .notes
+        .iter()
+        .any(|l| CHANGELOG.is_match(&l.text))
         || item
             .message
             .lines

@@ -1,4 +1,5 @@
-//! Subject prefix and summary rules.
+//! Subject rules: the `[PATCH <tree> vN m/n]` prefix names a real tree and a well-formed
+//! revision, and the summary starts with a subsystem prefix.
 
 use super::{Check, PROCESS, Q_TREE, Rule, RuleId};
 use super::{Context, Out, TreeFrom};

@@ -190,10 +190,10 @@ impl GitCmd {
             .collect())
     }
 
-    /// The id of HEAD's `MAINTAINERS` blob (from `ls-tree`, which does not read the blob);
-    /// None when HEAD is unborn or has none.
-    pub fn head_maintainers_id(&self) -> Result<Option<String>, RepoError> {
-        let args = ["ls-tree", "-z", "HEAD", "--", "MAINTAINERS"];
+    /// The blob id of `name` at the top of HEAD's tree (from `ls-tree`, which does not read
+    /// the blob); None when HEAD is unborn or the tree has no such blob.
+    pub fn head_file_id(&self, name: &str) -> Result<Option<String>, RepoError> {
+        let args = ["ls-tree", "-z", "HEAD", "--", name];
         let out = self.run(&args, None)?;
         if !out.status.success() {
             // An unborn HEAD is no tree at all.
@@ -206,7 +206,7 @@ impl GitCmd {
             }
             return Ok(None);
         }
-        // `<mode> blob <id>\tMAINTAINERS\0`
+        // `<mode> blob <id>\t<name>\0`
         let text = String::from_utf8_lossy(&out.stdout);
         Ok(text
             .split('\t')
@@ -221,5 +221,17 @@ impl GitCmd {
     /// A blob's bytes, by its full id.
     pub fn blob(&self, id: &str) -> Result<Vec<u8>, RepoError> {
         self.run_ok(&["cat-file", "blob", id], None)
+    }
+
+    /// A file at the top of HEAD's tree: its blob id and bytes; None when HEAD is unborn or
+    /// the tree has no such blob.
+    pub fn head_file(&self, name: &str) -> Result<Option<(String, Vec<u8>)>, RepoError> {
+        match self.head_file_id(name)? {
+            Some(id) => {
+                let bytes = self.blob(&id)?;
+                Ok(Some((id, bytes)))
+            }
+            None => Ok(None),
+        }
     }
 }
