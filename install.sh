@@ -269,6 +269,19 @@ if [ "$uninstall" = 1 ]; then
 		git -C "$repo" config --local --unset-all bpf-policy.installed || true
 		echo "git config --unset bpf-policy.installed"
 	fi
+	# The hooks' cache of MAINTAINERS entries (maintainers-<blob id>.ours) goes with the last
+	# hook: it is derived, unlike the send log, which stays. Only our real directories, only
+	# files named as the hooks name them; find -P follows no link (not even one swapped in for
+	# the directory), and -type f leaves links inside alone.
+	if [ -z "$remain" ]; then
+		for d in "$common_dir/bpf-policy" "$common_dir/bpf-policy-$(id -u)"; do
+			if [ -d "$d" ] && [ ! -L "$d" ] && [ -O "$d" ]; then
+				find -P "$d" -maxdepth 1 -type f -user "$(id -u)" -name 'maintainers-*.ours' \
+					! -name 'maintainers-*[!0-9a-f]*.ours' -print -delete | sed 's/^/removed /' || true
+				if rmdir "$d" 2>/dev/null; then echo "removed $d/"; fi
+			fi
+		done
+	fi
 	if [ "$purge" = 1 ] && [ ! -f "$manifest" ]; then
 		echo "install.sh: no record of what install.sh wrote ($manifest): nothing else to remove (an install.sh older than --purge keeps none)" >&2
 	fi

@@ -101,6 +101,29 @@ if [ -n "$checkpatch" ]; then
 fi
 bench commit-msg "${cmds[@]}"
 
+# 1b. commit-msg in a kernel-sized work tree: 90,000 files in 5,000 directories and the
+#     kernel's MAINTAINERS at HEAD, one staged change under kernel/bpf/, no tree set (scope
+#     asks which files the commit touches, and reads our MAINTAINERS entries). git's side:
+#     listing the staged files, which the hook must do too.
+git init -q "$work/wide"
+awk 'BEGIN {
+	printf "commit refs/heads/master\ncommitter A U Thor <author@example.org> 1600000000 +0000\ndata 10\nbpf: base\n\n"
+	split("drivers fs net sound arch include tools kernel lib mm", top, " ")
+	for (d = 0; d < 5000; d++)
+		for (f = 0; f < 18; f++)
+			printf "M 100644 inline %s/sub%d/dir%d/file%d.c\ndata 6\nint x;\n", top[d % 10 + 1], d % 97, d, f
+	printf "M 100644 inline kernel/bpf/x.c\ndata 6\nint x;\n\n"
+}' | git -C "$work/wide" fast-import --quiet
+git -C "$work/wide" reset -q --hard master
+cp "$src/tests/data/maintainers/MAINTAINERS" "$work/wide/"
+git -C "$work/wide" add MAINTAINERS
+git -C "$work/wide" commit -q -m "Add MAINTAINERS"
+echo "int y;" >>"$work/wide/kernel/bpf/x.c"
+git -C "$work/wide" add kernel/bpf/x.c
+printf 'bpf: Keep the reference\n\nThe error path dropped a reference the caller still held.\n\nSigned-off-by: A U Thor <author@example.org>\n' >"$work/wide.msg"
+bench commit-msg-wide-tree "sh -c 'cd $work/wide && exec $bin/bpf-policy-commit-msg $work/wide.msg'" \
+	"sh -c 'cd $work/wide && exec git diff --cached --name-status'" "/bin/true"
+
 # 2. The corpus in one process (the shell expands the file list: it is too long for one
 #    argument of hyperfine's).
 corpus=$src/tests/data/corpus

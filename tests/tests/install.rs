@@ -1084,3 +1084,48 @@ fn shim_explains_a_missing_binary() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn uninstall_removes_the_maintainers_cache_and_only_that() -> TestResult {
+    let r = Repo::new()?;
+    r.commit(
+        "MAINTAINERS",
+        "BPF [GENERAL]\nM:\tA <a@example.org>\nL:\tbpf@vger.kernel.org\nF:\tkernel/bpf/\n",
+        "MAINTAINERS: add BPF",
+    )?;
+    install_ok(&r, &["--no-build"])?;
+    let out = commit_hooked(&r, "kernel/bpf/core.c", &good("Add x"))?;
+    assert!(out.status.success(), "{}", said(&out));
+    let state = r.path().join(".git/bpf-policy");
+    let id = r.git(&["rev-parse", "HEAD:MAINTAINERS"])?;
+    let cache = state.join(format!("maintainers-{}.ours", id.trim()));
+    assert!(cache.is_file(), "the hook kept no cache");
+    // What is not the cache stays: the send log, a file merely named like one.
+    std::fs::write(state.join("sent.log"), "{}\n")?;
+    std::fs::write(state.join("maintainers-mine.ours"), "mine\n")?;
+    // Only the last hook takes the cache with it.
+    install_ok(&r, &["--uninstall", "--hooks", "pre-push"])?;
+    assert!(cache.is_file());
+    let out = install_ok(&r, &["--uninstall"])?;
+    assert!(!cache.exists(), "{out}");
+    assert!(out.contains("removed") && out.contains(".ours"), "{out}");
+    assert!(state.join("sent.log").is_file());
+    assert!(state.join("maintainers-mine.ours").is_file());
+
+    // Nothing else: an empty directory goes; a link in its place is not followed.
+    std::fs::remove_file(state.join("sent.log"))?;
+    std::fs::remove_file(state.join("maintainers-mine.ours"))?;
+    std::fs::write(&cache, "x")?;
+    install_ok(&r, &["--no-build"])?;
+    install_ok(&r, &["--uninstall"])?;
+    assert!(!state.exists());
+    let elsewhere = r.home.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere)?;
+    let planted = elsewhere.join(format!("maintainers-{}.ours", id.trim()));
+    std::fs::write(&planted, "precious\n")?;
+    std::os::unix::fs::symlink(&elsewhere, &state)?;
+    install_ok(&r, &["--no-build"])?;
+    install_ok(&r, &["--uninstall"])?;
+    assert_eq!(read(&planted), "precious\n");
+    Ok(())
+}

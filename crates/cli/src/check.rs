@@ -182,6 +182,13 @@ fn run_inner(args: &CheckArgs) -> Result<u8, Unusable> {
             };
             eprintln!("bpf-policy: {}: {verdict}: {}", item.origin, d.why);
         }
+        if let Some(note) = session
+            .repo
+            .as_ref()
+            .and_then(|r| r.maintainers_cache_note())
+        {
+            eprintln!("bpf-policy: {note}");
+        }
     }
     // One part of an n/m series given alone (b4 prep --check feeds one patch at a time):
     // whether the rest exists cannot be known, so series rules would only guess.

@@ -135,6 +135,13 @@ pub fn explain_scope(hook: &str, session: &Session, items: &[bpf_policy::Item]) 
         };
         say(hook, format_args!("{}: {verdict}: {}", item.origin, d.why));
     }
+    if let Some(note) = session
+        .repo
+        .as_ref()
+        .and_then(|r| r.maintainers_cache_note())
+    {
+        say(hook, note);
+    }
 }
 
 /// Read the file git named, or say why not.

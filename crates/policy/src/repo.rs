@@ -91,6 +91,15 @@ pub trait RepoFacts {
         MaintainersAt::Absent
     }
 
+    /// Only the entries scope detection reads ([`crate::scope::OUR_ENTRIES`], picked as
+    /// [`crate::maintainers::Maintainers::named`] picks them) of MAINTAINERS at HEAD, for an
+    /// implementation that can answer without reading the whole file (the git-backed one
+    /// keeps them per MAINTAINERS version). `None` (the default): it cannot, and scope takes
+    /// them from [`RepoFacts::maintainers_parsed`].
+    fn our_entries(&self) -> Option<MaintainersAt<'_>> {
+        None
+    }
+
     /// The author of a commit given by its full id, when the repository has it, as the
     /// commit records them (see [`RepoFacts::mailmap`] for who they are now).
     fn commit_author(&self, _id: &str) -> Option<crate::item::Ident> {

@@ -66,22 +66,49 @@ impl ScopeDecision {
 /// starts with one of these (`BPF [GENERAL]`, `NETWORKING DRIVERS`, `XDP (eXpress Data Path)`).
 pub const OUR_ENTRIES: &[&str] = &["BPF", "NETWORKING", "XDP"];
 
+/// Our entries, as the repository keeps them apart or as picked from the whole file here.
+enum Entries<'a> {
+    Kept(&'a Maintainers),
+    Picked(Maintainers),
+}
+
+impl std::ops::Deref for Entries<'_> {
+    type Target = Maintainers;
+    fn deref(&self) -> &Maintainers {
+        match self {
+            Entries::Kept(m) => m,
+            Entries::Picked(m) => m,
+        }
+    }
+}
+
 /// What scope detection knows of our entries: from the repository's MAINTAINERS, or the
 /// built-in list of paths when it has none (or none of our entries).
-struct Ours {
+struct Ours<'a> {
     /// Our entries, matched as get_maintainer.pl matches them.
-    entries: Maintainers,
+    entries: Entries<'a>,
     /// Their `M:` and `L:` addresses, lower-cased.
     addresses: Vec<String>,
     /// Where they come from, for `--verbose`.
     whose: String,
 }
 
-impl Ours {
-    fn read(maintainers: MaintainersAt<'_>) -> Ours {
+impl<'a> Ours<'a> {
+    /// From the whole of MAINTAINERS.
+    #[cfg(test)]
+    fn read(maintainers: MaintainersAt<'a>) -> Ours<'a> {
+        Ours::from(maintainers, false)
+    }
+
+    /// From what the repository says: our entries alone when `named`, else the whole file.
+    fn from(maintainers: MaintainersAt<'a>, named: bool) -> Ours<'a> {
         let unreadable = match maintainers {
             MaintainersAt::Parsed(m) => {
-                let entries = m.named(OUR_ENTRIES);
+                let entries = if named {
+                    Entries::Kept(m)
+                } else {
+                    Entries::Picked(m.named(OUR_ENTRIES))
+                };
                 if !entries.is_empty() {
                     let addresses = entries
                         .addresses()
@@ -107,7 +134,7 @@ impl Ours {
             text.push('\n');
         }
         Ours {
-            entries: Maintainers::parse(&text),
+            entries: Entries::Picked(Maintainers::parse(&text)),
             addresses: Vec::new(),
             whose: match unreadable {
                 Some(why) => {
@@ -122,7 +149,7 @@ impl Ours {
 /// Decides scope for the items of one check, reading MAINTAINERS at most once.
 pub struct Scoper<'a> {
     cx: &'a Context<'a>,
-    ours: OnceCell<Ours>,
+    ours: OnceCell<Ours<'a>>,
 }
 
 impl std::fmt::Debug for Scoper<'_> {
@@ -140,14 +167,15 @@ impl<'a> Scoper<'a> {
         }
     }
 
-    /// Our entries, read from MAINTAINERS on first need.
-    fn ours(&self) -> &Ours {
-        self.ours.get_or_init(|| {
-            Ours::read(
-                self.cx
-                    .repo
-                    .map_or(MaintainersAt::Absent, |r| r.maintainers_parsed()),
-            )
+    /// Our entries, read from MAINTAINERS on first need: as the repository keeps them
+    /// apart when it does (no need to read the whole file), else picked from the whole file.
+    fn ours(&self) -> &Ours<'a> {
+        self.ours.get_or_init(|| match self.cx.repo {
+            None => Ours::from(MaintainersAt::Absent, false),
+            Some(r) => match r.our_entries() {
+                Some(named) => Ours::from(named, true),
+                None => Ours::from(r.maintainers_parsed(), false),
+            },
         })
     }
 
@@ -298,6 +326,67 @@ mod tests {
         let unreadable = Ours::read(MaintainersAt::Unreadable("the object is corrupt"));
         assert!(unreadable.whose.contains("the object is corrupt"));
         assert!(unreadable.entries.first_covered(&["net/x.c"]).is_some());
+    }
+
+    /// A repository that keeps our entries apart from the whole file (as the git-backed one
+    /// does with its cache): scope goes by the entries kept apart.
+    struct KeptApart {
+        whole: Maintainers,
+        ours: Option<Maintainers>,
+    }
+
+    impl crate::repo::RepoFacts for KeptApart {
+        fn resolve_all(&self, ids: &[&str]) -> Vec<crate::repo::Resolved> {
+            ids.iter()
+                .map(|_| crate::repo::Resolved::Missing(String::new()))
+                .collect()
+        }
+        fn ancestors(&self, q: &[crate::repo::AncestryQuery<'_>]) -> Vec<Option<bool>> {
+            vec![None; q.len()]
+        }
+        fn release_tags(&self) -> Vec<String> {
+            Vec::new()
+        }
+        fn maintainers_parsed(&self) -> MaintainersAt<'_> {
+            MaintainersAt::Parsed(&self.whole)
+        }
+        fn our_entries(&self) -> Option<MaintainersAt<'_>> {
+            self.ours.as_ref().map(MaintainersAt::Parsed)
+        }
+    }
+
+    #[test]
+    fn entries_kept_apart_are_used_as_they_are() {
+        let touching = |path: &str| {
+            let mut item = Item::from_message(
+                "msg",
+                b"ext4: Fix x\n\nBody.\n",
+                &crate::message::ParseOptions::default(),
+            );
+            item.files = Some(vec![crate::item::FileChange::modified(path)]);
+            item
+        };
+        let whole = "BPF [GENERAL]\nF:\tkernel/bpf/\n\nEXT4\nF:\tfs/ext4/\n";
+        let decide = |ours: Option<&str>, path: &str| {
+            let repo = KeptApart {
+                whole: Maintainers::parse(whole),
+                ours: ours.map(Maintainers::parse),
+            };
+            let cx = Context {
+                tree: None,
+                repo: Some(&repo),
+                whole_send: false,
+                send: None,
+            };
+            classify(&touching(path), &cx).in_scope
+        };
+        // None kept apart: picked from the whole file.
+        assert!(decide(None, "kernel/bpf/core.c"));
+        assert!(!decide(None, "fs/ext4/inode.c"));
+        // Kept apart: those, not the whole file's (which would say otherwise).
+        let kept = "BPF [GENERAL]\nF:\tfs/ext4/\n";
+        assert!(decide(Some(kept), "fs/ext4/inode.c"));
+        assert!(!decide(Some(kept), "kernel/bpf/core.c"));
     }
 
     #[test]

@@ -53,6 +53,7 @@ const PIECES: &[&str] = &[
     "Signed-of-by: A U Thor <author@example.org>\n",
     "Fixes: 0123456789ab (\"bpf: Add a thing\")\n",
     "Fixes : commit 0123\n",
+    "Fixes commit 0123456789ab (\"bpf: Add a thing\")\n",
     "(cherry picked from commit 0123456789abcdef)\n",
     "# Please enter the commit message for your changes.\n",
     "# ------------------------ >8 ------------------------\n",
@@ -104,6 +105,17 @@ proptest! {
             let m = Message::parse(&bytes, &ParseOptions { comment, first_line: 1 });
             prop_assert!(!m.subject.contains('\n'));
             let _ = m.prose_lines().count();
+            // One copy of the text: the body is a run of the lines, and every tag the parse
+            // kept (trailers, other tags, Fixes:) stands on one of them.
+            let numbers: std::collections::HashSet<usize> = m.lines.iter().map(|l| l.no).collect();
+            let body = m.body();
+            prop_assert!(body.is_empty() || m.lines.windows(body.len()).any(|w| w == body));
+            for no in m.trailers.iter().chain(&m.other_tags).map(|t| t.line)
+                .chain(m.fixes.iter().map(|f| f.line.no))
+            {
+                prop_assert!(numbers.contains(&no), "line {} is not in the message", no);
+            }
+            prop_assert!(m.fixes.windows(2).all(|w| w[0].line.no < w[1].line.no));
         }
     }
 

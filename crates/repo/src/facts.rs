@@ -9,10 +9,10 @@ use bpf_policy::repo::{
     AncestryQuery, MaintainersAt, Reach, RepoFacts, Resolved, is_kernel_tags, release_tag,
     release_version,
 };
+use bpf_policy::scope::OUR_ENTRIES;
 use bpf_policy::tree::Tree;
 
-use crate::gitcmd::GitCmd;
-use crate::{Repo, infer, libgit};
+use crate::{MaintainersRead, Repo, infer, libgit, ours_cache};
 
 impl Repo {
     pub(crate) fn missing_reason(&self) -> String {
@@ -25,6 +25,87 @@ impl Repo {
              bpf-next, net, net-next or mainline to check it)"
                 .to_owned()
         }
+    }
+}
+
+fn at(read: &MaintainersRead) -> MaintainersAt<'_> {
+    match read {
+        Ok(Some(m)) => MaintainersAt::Parsed(m),
+        Ok(None) => MaintainersAt::Absent,
+        Err(e) => MaintainersAt::Unreadable(e),
+    }
+}
+
+impl Repo {
+    /// The id of HEAD's MAINTAINERS blob, looked up once; the blob itself is not read.
+    fn maintainers_id(&self) -> Result<Option<&str>, &str> {
+        self.maintainers_id
+            .get_or_init(|| {
+                self.either(
+                    |r| Ok(libgit::head_file_id(r, "MAINTAINERS")?),
+                    |c| c.head_file_id("MAINTAINERS"),
+                )
+                .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map(Option::as_deref)
+            .map_err(String::as_str)
+    }
+
+    /// Our entries of MAINTAINERS at HEAD (`scope::OUR_ENTRIES`): from the cache when it
+    /// holds this MAINTAINERS version, else picked from the whole file (then kept in the
+    /// cache). Any trouble with the cache only costs the read of the whole file; what
+    /// happened is noted for `--verbose`.
+    fn read_our_entries(&self) -> (MaintainersRead, Option<String>) {
+        let from_whole = |note: Option<String>| match self.maintainers_parsed() {
+            MaintainersAt::Parsed(m) => (Ok(Some(m.named(OUR_ENTRIES))), note),
+            MaintainersAt::Absent => (Ok(None), note),
+            MaintainersAt::Unreadable(e) => (Err(e.to_owned()), note),
+        };
+        // Read whole already (the recipients rules asked first): nothing left to save.
+        if self.maintainers_parsed.get().is_some() {
+            return from_whole(None);
+        }
+        // No MAINTAINERS, or HEAD cannot be read: the whole-file path says so.
+        let Ok(Some(id)) = self.maintainers_id() else {
+            return from_whole(None);
+        };
+        let common = self.common_dir();
+        let short = bpf_policy::repo::short_id(id);
+        let unusable = match ours_cache::load(&common, id) {
+            ours_cache::Loaded::Hit(text, path) => {
+                return (
+                    Ok(Some(Maintainers::from_text(text))),
+                    Some(format!(
+                        "MAINTAINERS {short}: the BPF/NETWORKING/XDP entries from {path}"
+                    )),
+                );
+            }
+            ours_cache::Loaded::Miss => None,
+            ours_cache::Loaded::Unusable(why) => Some(why),
+        };
+        let (ours, _) = from_whole(None);
+        let Ok(Some(m)) = &ours else {
+            return (ours, unusable);
+        };
+        let mut note = match ours_cache::store(&common, id, m.text()) {
+            Ok(path) => format!(
+                "MAINTAINERS {short}: the BPF/NETWORKING/XDP entries read from the file, kept in {path}"
+            ),
+            Err(e) => format!(
+                "MAINTAINERS {short}: the BPF/NETWORKING/XDP entries read from the file (cannot keep them: {e})"
+            ),
+        };
+        if let Some(why) = unusable {
+            note.push_str(&format!("; the cache was not used: {why}"));
+        }
+        (ours, Some(note))
+    }
+
+    /// What became of the cache of our MAINTAINERS entries in this run (used, written, or
+    /// why not), once scope detection has asked for them; for `--verbose`.
+    pub fn maintainers_cache_note(&self) -> Option<&str> {
+        self.our_entries.get()?.1.as_deref()
     }
 }
 
@@ -135,27 +216,35 @@ impl RepoFacts for Repo {
     }
 
     fn maintainers_parsed(&self) -> MaintainersAt<'_> {
-        let parsed = self.maintainers_parsed.get_or_init(|| {
-            // HEAD's tree is what the patch applies to; the working copy may differ.
-            self.either(
-                |r| Ok(libgit::head_maintainers(r)?),
-                GitCmd::head_maintainers,
-            )
-            .map(|found| {
-                found.map(|(_, bytes)| {
-                    Maintainers::from_text(
-                        String::from_utf8(bytes)
-                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                    )
-                })
-            })
-            .map_err(|e| format!("cannot read MAINTAINERS from HEAD: {e}"))
-        });
-        match parsed {
-            Ok(Some(m)) => MaintainersAt::Parsed(m),
-            Ok(None) => MaintainersAt::Absent,
-            Err(e) => MaintainersAt::Unreadable(e),
-        }
+        let parsed =
+            self.maintainers_parsed.get_or_init(|| {
+                // HEAD's tree is what the patch applies to; the working copy may differ.
+                let bytes = match self.maintainers_id() {
+                    Ok(Some(id)) => self
+                        .either(|r| Ok(libgit::blob(r, id)?), |c| c.blob(id))
+                        .map(Some)
+                        .map_err(|e| e.to_string()),
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(e.to_owned()),
+                };
+                bytes
+                    .map(|found| {
+                        found.map(|bytes| {
+                            Maintainers::from_text(String::from_utf8(bytes).unwrap_or_else(|e| {
+                                String::from_utf8_lossy(e.as_bytes()).into_owned()
+                            }))
+                        })
+                    })
+                    .map_err(|e| format!("cannot read MAINTAINERS from HEAD: {e}"))
+            });
+        at(parsed)
+    }
+
+    fn our_entries(&self) -> Option<MaintainersAt<'_>> {
+        Some(at(&self
+            .our_entries
+            .get_or_init(|| self.read_our_entries())
+            .0))
     }
 
     fn long_walk(&self) -> Option<usize> {

@@ -24,6 +24,7 @@ mod gitcmd;
 mod infer;
 mod libgit;
 mod open;
+mod ours_cache;
 mod pending;
 mod push;
 mod range;
@@ -57,6 +58,9 @@ use crate::gitcmd::GitCmd;
 /// An ancestry question as cached: (ancestor, descendant or None for HEAD).
 type AncestryKey = (String, Option<String>);
 
+/// MAINTAINERS (or part of it) as read: absent, parsed, or why it could not be read.
+type MaintainersRead = Result<Option<Maintainers>, String>;
+
 /// A git repository, read through libgit2 or the `git` command.
 pub struct Repo {
     lib: Option<Repository>,
@@ -74,7 +78,12 @@ pub struct Repo {
     /// MAINTAINERS at HEAD, read on first need: once per process (a sendemail-validate run
     /// asks only when the last email of the series arrives), and indexed only when a
     /// question needs the whole file (scope detection reads only our entries).
-    maintainers_parsed: OnceCell<Result<Option<Maintainers>, String>>,
+    maintainers_parsed: OnceCell<MaintainersRead>,
+    /// The id of HEAD's MAINTAINERS blob (its tree entry; the blob is not read for it).
+    maintainers_id: OnceCell<Result<Option<String>, String>>,
+    /// Our entries of MAINTAINERS for scope detection, from the cache when it has this
+    /// MAINTAINERS version (see `ours_cache`), and what became of the cache, for `--verbose`.
+    our_entries: OnceCell<(MaintainersRead, Option<String>)>,
     /// `.mailmap` at HEAD, read on first need (only the recipients rules ask).
     mailmap: OnceCell<Option<bpf_policy::mailmap::Mailmap>>,
     /// Set by the commit-msg hook: the commit git is making, whose files rules may ask for.

@@ -117,6 +117,8 @@ impl Repo {
             pending: None,
             pending_files: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
+            maintainers_id: OnceCell::new(),
+            our_entries: OnceCell::new(),
             mailmap: OnceCell::new(),
         })
     }
@@ -136,6 +138,8 @@ impl Repo {
             pending: None,
             pending_files: OnceCell::new(),
             maintainers_parsed: OnceCell::new(),
+            maintainers_id: OnceCell::new(),
+            our_entries: OnceCell::new(),
             mailmap: OnceCell::new(),
         })
     }

@@ -20,6 +20,12 @@ pub enum PendingCommit {
     Either,
 }
 
+/// An index larger than this (about 2,500 entries) is compared with HEAD by `git diff
+/// --cached`, not libgit2: libgit2 hashes the whole file on every read to verify it, and git
+/// does not. In a kernel-sized tree (90,000 entries, an 8.5 MB index) that was 86 ms in
+/// libgit2 against 14 ms for git; below the limit, starting git costs more than the read.
+const LARGE_INDEX: u64 = 256 * 1024;
+
 impl Repo {
     /// Files the index (`GIT_INDEX_FILE` when set, relative to the top of the working tree)
     /// changes against HEAD; with HEAD unborn every entry is Added.
@@ -48,13 +54,14 @@ impl Repo {
             return self.index_files(PendingCommit::Amend);
         }
         let amend = pending == PendingCommit::Amend;
+        let path = env_index
+            .clone()
+            .unwrap_or_else(|| self.git_dir().join("index"));
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() > LARGE_INDEX) {
+            return self.cmd.staged(env_index.as_deref(), amend);
+        }
         self.either(
-            |repo| {
-                let path = env_index
-                    .clone()
-                    .unwrap_or_else(|| self.git_dir().join("index"));
-                Ok(libgit::staged(repo, &path, amend)?)
-            },
+            |repo| Ok(libgit::staged(repo, &path, amend)?),
             |cmd| cmd.staged(env_index.as_deref(), amend),
         )
     }

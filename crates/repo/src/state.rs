@@ -283,6 +283,16 @@ impl StateDir {
         Ok(v)
     }
 
+    /// When the entry `name` was last modified (a link's own time, never its target's);
+    /// None when absent.
+    pub fn modified(&self, name: &str) -> Result<Option<std::time::SystemTime>, StateError> {
+        match std::fs::symlink_metadata(self.at(name)) {
+            Ok(m) => m.modified().map(Some).map_err(io(&self.shown(name))),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(&self.shown(name))(e)),
+        }
+    }
+
     /// Remove the entry `name` of this directory (a link is removed, never followed).
     pub fn remove_file(&self, name: &str) -> Result<(), StateError> {
         match std::fs::remove_file(self.at(name)) {

@@ -562,9 +562,22 @@ fn linked_worktree_opened_as_hooks_do() -> TestResult {
 
 /// The index of a commit in progress (`git commit -a`, `git commit <path>`) is not the
 /// repository's index: git names it in GIT_INDEX_FILE, relative to the top of the tree.
-fn check_alternate_index(tmp: &Path, init_args: &[&str]) -> TestResult {
+fn check_alternate_index(tmp: &Path, init_args: &[&str], bulk: usize) -> TestResult {
     let dir = tmp.join("r");
     let h = make_history(&dir, init_args)?;
+    if bulk > 0 {
+        // A tree as large as a kernel's has an index git reads for us (past 256 KiB).
+        for i in 0..bulk {
+            write(&dir.join(format!("bulk/d{}/file{i}.c", i % 64)), "int x;\n")?;
+        }
+        git(&dir, &["add", "bulk"])?;
+        commit(&dir, "bulk: many files")?;
+        let alt = [("GIT_INDEX_FILE", OsStr::new("alt-index"))];
+        git_env(&dir, &["read-tree", "HEAD"], &alt)?;
+        for index in ["alt-index", ".git/index"] {
+            assert!(std::fs::metadata(dir.join(index))?.len() > 256 * 1024);
+        }
+    }
     // The normal index stages one thing ...
     write(&dir.join("a.txt"), "changed\n")?;
     git(&dir, &["add", "a.txt"])?;
@@ -608,7 +621,16 @@ fn staged_files_honour_git_index_file() -> TestResult {
     isolated(
         "staged_files_honour_git_index_file",
         &[("GIT_INDEX_FILE", "alt-index")],
-        |tmp| check_alternate_index(tmp, &[]),
+        |tmp| check_alternate_index(tmp, &[], 0),
+    )
+}
+
+#[test]
+fn staged_files_of_a_large_index_through_git() -> TestResult {
+    isolated(
+        "staged_files_of_a_large_index_through_git",
+        &[("GIT_INDEX_FILE", "alt-index")],
+        |tmp| check_alternate_index(tmp, &[], 4_000),
     )
 }
 
@@ -617,7 +639,7 @@ fn staged_files_through_git() -> TestResult {
     isolated(
         "staged_files_through_git",
         &[("GIT_INDEX_FILE", "alt-index")],
-        |tmp| check_alternate_index(tmp, &["--ref-format=reftable"]),
+        |tmp| check_alternate_index(tmp, &["--ref-format=reftable"], 0),
     )
 }
 

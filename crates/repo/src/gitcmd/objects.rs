@@ -274,14 +274,9 @@ impl GitCmd {
             .collect())
     }
 
-    /// HEAD's `MAINTAINERS` blob: its id and bytes; None when HEAD is unborn or has none.
-    pub fn head_maintainers(&self) -> Result<Option<(String, Vec<u8>)>, RepoError> {
-        self.head_file("MAINTAINERS")
-    }
-
-    /// A file at the top of HEAD's tree: its blob id and bytes; None when HEAD is unborn or
-    /// the tree has no such blob.
-    pub fn head_file(&self, name: &str) -> Result<Option<(String, Vec<u8>)>, RepoError> {
+    /// The blob id of `name` at the top of HEAD's tree (from `ls-tree`, which does not read
+    /// the blob); None when HEAD is unborn or the tree has no such blob.
+    pub fn head_file_id(&self, name: &str) -> Result<Option<String>, RepoError> {
         let args = ["ls-tree", "-z", "HEAD", "--", name];
         let out = self.run(&args, None)?;
         if !out.status.success() {
@@ -297,18 +292,30 @@ impl GitCmd {
         }
         // `<mode> blob <id>\t<name>\0`
         let text = String::from_utf8_lossy(&out.stdout);
-        let Some(id) = text
+        Ok(text
             .split('\t')
             .next()
             .and_then(|meta| {
                 let f: Vec<&str> = meta.split(' ').collect();
                 (f.get(1) == Some(&"blob")).then(|| f.get(2).map(|s| s.to_string()))
             })
-            .flatten()
-        else {
-            return Ok(None);
-        };
-        let bytes = self.run_ok(&["cat-file", "blob", id.as_str()], None)?;
-        Ok(Some((id, bytes)))
+            .flatten())
+    }
+
+    /// A blob's bytes, by its full id.
+    pub fn blob(&self, id: &str) -> Result<Vec<u8>, RepoError> {
+        self.run_ok(&["cat-file", "blob", id], None)
+    }
+
+    /// A file at the top of HEAD's tree: its blob id and bytes; None when HEAD is unborn or
+    /// the tree has no such blob.
+    pub fn head_file(&self, name: &str) -> Result<Option<(String, Vec<u8>)>, RepoError> {
+        match self.head_file_id(name)? {
+            Some(id) => {
+                let bytes = self.blob(&id)?;
+                Ok(Some((id, bytes)))
+            }
+            None => Ok(None),
+        }
     }
 }
