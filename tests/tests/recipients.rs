@@ -442,7 +442,7 @@ fn people_a_touched_binding_names_are_warned_and_filled_in() -> TestResult {
     let at = cc_lines
         .iter()
         .position(|l| *l == named[0])
-        .ok_or(format!("{cc}"))?;
+        .ok_or_else(|| cc.clone())?;
     assert_eq!(&cc_lines[at..], named, "{cc}");
     assert!(
         cc_lines[..at].contains(&"Rob Herring <robh@kernel.org>"),

@@ -921,8 +921,10 @@ impl Maintainers {
 
     fn lookup_parts(&self, files: &[String], keyword_hits: &[usize]) -> Lookup {
         let ix = self.ix();
-        let mut acc = Accumulator::default();
-        acc.files = files.to_vec();
+        let mut acc = Accumulator {
+            files: files.to_vec(),
+            ..Accumulator::default()
+        };
         let is_dir = dir_oracle(files);
         for f in files {
             for (e, _) in self.matching(f, &is_dir) {
