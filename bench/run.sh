@@ -123,6 +123,16 @@ git -C "$work/wide" add kernel/bpf/x.c
 printf 'bpf: Keep the reference\n\nThe error path dropped a reference the caller still held.\n\nSigned-off-by: A U Thor <author@example.org>\n' >"$work/wide.msg"
 bench commit-msg-wide-tree "sh -c 'cd $work/wide && exec $bin/bpf-policy-commit-msg $work/wide.msg'" \
 	"sh -c 'cd $work/wide && exec git diff --cached --name-status'" "/bin/true"
+# ... and a pre-push of a 5-commit series there (each commit's files: only the subtrees that
+# changed are read), beside git log listing the same files.
+git -C "$work/wide" commit -q --no-verify -F "$work/wide.msg"
+for i in 1 2 3 4; do
+	mkdir -p "$work/wide/net/core"
+	echo "int w$i;" >>"$work/wide/net/core/x$i.c"
+	git -C "$work/wide" add "net/core/x$i.c"
+	git -C "$work/wide" commit -q --no-verify -m "net: Change $i" -m "Because." -m "Signed-off-by: A U Thor <author@example.org>"
+done
+bench pre-push-wide-tree "$(prepush "$work/wide" 5)" "git -C $work/wide log --name-status -5"
 
 # 2. The corpus in one process (the shell expands the file list: it is too long for one
 #    argument of hyperfine's).
