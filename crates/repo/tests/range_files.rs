@@ -65,48 +65,8 @@ fn files_of_small_and_large_ranges_match_git() -> TestResult {
     }
     let repo = Repo::open(&dir)?;
     for spec in ["HEAD~10..HEAD", "HEAD~99..HEAD"] {
-        let commits = repo.range(spec)?;
-        let log = git(
-            &dir,
-            &[
-                "log",
-                "--reverse",
-                "--format=@%H",
-                "--name-status",
-                "-M",
-                spec,
-            ],
-        )?;
-        let mut want: Vec<(String, Vec<String>)> = Vec::new();
-        for line in log.lines().filter(|l| !l.is_empty()) {
-            if let Some(id) = line.strip_prefix('@') {
-                want.push((id.to_owned(), Vec::new()));
-            } else if let Some((_, files)) = want.last_mut() {
-                let mut f = line.split('\t');
-                let status = f.next().unwrap_or_default();
-                let path = f.next_back().unwrap_or_default();
-                files.push(format!("{} {path}", &status[..1]));
-            }
-        }
-        let got: Vec<(String, Vec<String>)> = commits
-            .iter()
-            .map(|c| {
-                let files = c
-                    .files
-                    .iter()
-                    .map(|f| {
-                        let s = match f.status {
-                            ChangeStatus::Added => "A",
-                            ChangeStatus::Deleted => "D",
-                            ChangeStatus::Renamed => "R",
-                            ChangeStatus::Modified => "M",
-                        };
-                        format!("{s} {}", f.path)
-                    })
-                    .collect();
-                (c.id.clone(), files)
-            })
-            .collect();
+        let got = listing(&repo.range(spec)?);
+        let want = git_files(&dir, spec)?;
         assert_eq!(got, want, "{spec}");
         assert!(
             got.iter()
@@ -153,6 +113,30 @@ fn git_files(dir: &Path, spec: &str) -> Result<Listing, Box<dyn Error>> {
         files.sort();
     }
     Ok(want)
+}
+
+/// Our files of each commit, in the form [`git_files`] gives git's.
+fn listing(commits: &[bpf_policy_repo::CommitData]) -> Listing {
+    commits
+        .iter()
+        .map(|c| {
+            let mut files: Vec<String> = c
+                .files
+                .iter()
+                .map(|f| {
+                    let s = match f.status {
+                        ChangeStatus::Added => "A",
+                        ChangeStatus::Deleted => "D",
+                        ChangeStatus::Renamed => "R",
+                        ChangeStatus::Modified => "M",
+                    };
+                    format!("{s} {}", f.path)
+                })
+                .collect();
+            files.sort();
+            (c.id.clone(), files)
+        })
+        .collect()
 }
 
 /// In nested trees, commits that add and remove whole directories, turn a file into a
@@ -230,27 +214,7 @@ fn files_in_nested_trees_match_git() -> TestResult {
 
     let spec = format!("{base}..HEAD");
     let repo = Repo::open(&dir)?;
-    let got: Listing = repo
-        .range(&spec)?
-        .iter()
-        .map(|c| {
-            let mut files: Vec<String> = c
-                .files
-                .iter()
-                .map(|f| {
-                    let s = match f.status {
-                        ChangeStatus::Added => "A",
-                        ChangeStatus::Deleted => "D",
-                        ChangeStatus::Renamed => "R",
-                        ChangeStatus::Modified => "M",
-                    };
-                    format!("{s} {}", f.path)
-                })
-                .collect();
-            files.sort();
-            (c.id.clone(), files)
-        })
-        .collect();
+    let got = listing(&repo.range(&spec)?);
     let want = git_files(&dir, &spec)?;
     assert_eq!(got.len(), 9);
     assert_eq!(got, want);

@@ -424,6 +424,16 @@ maintainers:
 
     const BOTH: &[&str] = &["net/core/filter.c", "kernel/bpf/core.c"];
 
+    /// A fix of the fake repository's one commit, to both lists, with these extra trailers.
+    fn fix(cc: &str) -> Item {
+        email(
+            "[PATCH bpf] bpf: Fix x",
+            "To: bpf@vger.kernel.org, netdev@vger.kernel.org\n",
+            &format!("Fixes: 0123456789ab (\"bpf: Add the broken thing\")\n{cc}"),
+            BOTH,
+        )
+    }
+
     #[test]
     fn a_list_of_a_touched_subsystem_is_required() {
         let r = fake();
@@ -543,14 +553,6 @@ maintainers:
     #[test]
     fn fixes_authors_belong_in_cc() -> Result<(), String> {
         let r = fake();
-        let fix = |cc: &str| {
-            email(
-                "[PATCH bpf] bpf: Fix x",
-                "To: bpf@vger.kernel.org, netdev@vger.kernel.org\n",
-                &format!("Fixes: 0123456789ab (\"bpf: Add the broken thing\")\n{cc}"),
-                BOTH,
-            )
-        };
         let d = run(&[fix("")], &r, RuleId::FixesAuthorCc);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.contains("Bug Author <bug.author@example.org>"));
@@ -593,14 +595,6 @@ maintainers:
              David Miller <davem@new.example.org> <davem@davemloft.net>\n\
              Jane Doe <jane@new.example.org> <jane@example.org>\n",
         ));
-        let fix = |cc: &str| {
-            email(
-                "[PATCH bpf] bpf: Fix x",
-                "To: bpf@vger.kernel.org, netdev@vger.kernel.org\n",
-                &format!("Fixes: 0123456789ab (\"bpf: Add the broken thing\")\n{cc}"),
-                BOTH,
-            )
-        };
         // The finding names the address people read now, the one get_maintainer.pl prints.
         let d = run(&[fix("")], &r, RuleId::FixesAuthorCc);
         assert_eq!(d.len(), 1, "{d:?}");
