@@ -143,6 +143,16 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The hook or command blocked (exit 1) with an error of `rule`.
+pub fn blocked_by(o: &Output, rule: &str) {
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(o));
+    assert!(
+        stderr(o).contains(&format!("error[{rule}]")),
+        "{}",
+        stderr(o)
+    );
+}
+
 /// Rule ids in `--format json` output.
 pub fn rules_in(json: &str) -> Vec<String> {
     json.lines()

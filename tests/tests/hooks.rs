@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use bpf_policy_e2e::{
-    Repo, Res, SOB, TestResult, WHY, bare_remote, base_commit, commit_hooked, install_for_tree,
-    remote_ref, send_email, sent, smtp_script, stderr,
+    Repo, Res, SOB, TestResult, WHY, bare_remote, base_commit, blocked_by, commit_hooked,
+    install_for_tree, remote_ref, send_email, sent, smtp_script, stderr,
 };
 
 fn installed(tree: Option<&str>) -> Res<Repo> {
@@ -203,12 +203,7 @@ fn pre_push_blocks_bad_commits_and_lets_good_ones_through() -> TestResult {
         "bpf: Change a\n\nWhy.",
     ])?;
     let out = r.cmd("git").args(["push", "origin", "master"]).output()?;
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("error[signoff-missing]"),
-        "{}",
-        stderr(&out)
-    );
+    blocked_by(&out, "signoff-missing");
     assert_eq!(
         remote_ref(&r, &bare, "refs/heads/master")?,
         Some(good.clone())
@@ -269,12 +264,7 @@ fn pre_push_to_a_fixes_tree_needs_fixes_tags() -> TestResult {
     bare_remote(&r, "bpf", "bpf.git")?;
     base_commit(&r)?;
     let out = r.cmd("git").args(["push", "bpf", "master"]).output()?;
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("error[fixes-required]"),
-        "{}",
-        stderr(&out)
-    );
+    blocked_by(&out, "fixes-required");
     Ok(())
 }
 
@@ -439,12 +429,7 @@ fn pre_push_force_over_history_it_does_not_have() -> TestResult {
         .cmd("git")
         .args(["push", "--force", "origin", "master"])
         .output()?;
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("error[signoff-missing]"),
-        "{}",
-        stderr(&out)
-    );
+    blocked_by(&out, "signoff-missing");
     r.git(&[
         "commit",
         "-q",

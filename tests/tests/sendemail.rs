@@ -461,6 +461,18 @@ fn as_nobody(r: &Repo, home: &Path, script: &str) -> Res<()> {
         .env("HOME", home))
 }
 
+/// The send was refused for `why`, the victim's file is as it was and nothing went out.
+fn refused_untouched(out: &Output, why: &str, victim: &Path, log: &Path) -> TestResult {
+    refused(out);
+    assert!(stderr(out).contains(why), "{}", stderr(out));
+    assert_eq!(
+        std::fs::read_to_string(victim.join("project/work.c"))?,
+        "precious\n"
+    );
+    assert_eq!(sent(log)?, 0);
+    Ok(())
+}
+
 #[test]
 fn a_symlink_planted_by_another_user_is_never_followed() -> TestResult {
     let r = installed()?;
@@ -480,18 +492,12 @@ fn a_symlink_planted_by_another_user_is_never_followed() -> TestResult {
         &home,
         &format!("mkdir -m 777 .git/bpf-policy && ln -s '{v}' .git/bpf-policy/sendemail"),
     )?;
-    let out = send(&r, &script, &good)?;
-    refused(&out);
-    assert!(
-        stderr(&out).contains("belongs to uid 65534"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(
-        std::fs::read_to_string(victim.join("project/work.c"))?,
-        "precious\n"
-    );
-    assert_eq!(sent(&log)?, 0);
+    refused_untouched(
+        &send(&r, &script, &good)?,
+        "belongs to uid 65534",
+        &victim,
+        &log,
+    )?;
 
     // The victim's own directory, left open to the group (umask 002): a link planted inside.
     std::fs::remove_dir_all(r.path().join(".git/bpf-policy"))?;
@@ -501,18 +507,12 @@ fn a_symlink_planted_by_another_user_is_never_followed() -> TestResult {
         PermissionsExt::from_mode(0o777),
     )?;
     as_nobody(&r, &home, &format!("ln -s '{v}' .git/bpf-policy/sendemail"))?;
-    let out = send(&r, &script, &good)?;
-    refused(&out);
-    assert!(
-        stderr(&out).contains("is a symbolic link"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(
-        std::fs::read_to_string(victim.join("project/work.c"))?,
-        "precious\n"
-    );
-    assert_eq!(sent(&log)?, 0);
+    refused_untouched(
+        &send(&r, &script, &good)?,
+        "is a symbolic link",
+        &victim,
+        &log,
+    )?;
     Ok(())
 }
 
